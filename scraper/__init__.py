@@ -1,0 +1,54 @@
+"""scraper: clean, structured, validated records from the CEMR news archive.
+
+>>> import scraper
+>>> scraper.extract("<p>Hello</p>", "https://example.org/a").url
+'https://example.org/a'
+"""
+
+from __future__ import annotations
+
+import logging
+
+from scraper.errors import (
+    ConfigError,
+    ExportError,
+    FetchError,
+    InputError,
+    ProfileError,
+    RecordError,
+    ScraperError,
+)
+from scraper.models import (
+    Article,
+    Breadcrumb,
+    DateMention,
+    FetchInfo,
+    ListBlock,
+    Quote,
+    RemovedBlock,
+)
+from scraper.pipeline import extract, extract_text
+from scraper.profile import SiteProfile, load_profile
+
+__all__ = [
+    "Article",
+    "Breadcrumb",
+    "ConfigError",
+    "DateMention",
+    "ExportError",
+    "FetchError",
+    "FetchInfo",
+    "InputError",
+    "ListBlock",
+    "ProfileError",
+    "Quote",
+    "RecordError",
+    "RemovedBlock",
+    "ScraperError",
+    "SiteProfile",
+    "extract",
+    "extract_text",
+    "load_profile",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

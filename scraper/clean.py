@@ -1,0 +1,400 @@
+"""Clean stage: decode, parse once (selectolax), render blocks, drop hidden text and spam.
+
+The page is walked once, iteratively (so 100,000 nested elements cost no recursion), into
+:class:`~scraper.document.Block` lines. Page furniture (header, navigation, sidebar, footer,
+share links) is *marked*, not deleted, because extractors read the breadcrumb and pager from
+it. Hidden blocks and off-topic commercial text (the SEO footer injected into CEMR pages, and
+its kin) are *dropped* and listed in ``Document.removed`` with their reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin
+
+from charset_normalizer import from_bytes
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
+from scraper.document import Block, Document, JsonObject, Link, Removal, TimeMark
+from scraper.profile import SiteProfile, load_common_words
+from scraper.text import guess_language, normalise_space, words
+
+logger = logging.getLogger(__name__)
+
+SKIPPED_TAGS = frozenset(
+    "script style noscript template svg math iframe object embed head select option "
+    "textarea button input canvas video audio map title meta link".split()
+)
+BLOCK_TAGS = frozenset(
+    "html body p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul "
+    "ol dl dt dd table tbody thead tfoot tr td th caption blockquote pre figure figcaption "
+    "address hr form fieldset legend center details summary".split()
+)
+FURNITURE_TAGS = {"header": "header", "nav": "navigation", "footer": "footer",
+                  "aside": "sidebar", "form": "form"}
+FURNITURE_ROLES = {"banner": "header", "navigation": "navigation", "contentinfo": "footer",
+                   "complementary": "sidebar", "search": "sidebar"}
+HIDDEN_CLASS_WORDS = frozenset({"hidden", "hide", "invisible", "d-none", "visually-hidden"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_CLASS_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
+
+
+def decode_html(data: bytes, declared_charset: str | None = None) -> str:
+    """Decode page bytes: BOM, then the declared charset, the ``<meta>`` charset, UTF-8,
+    and last a sniffed charset (charset-normalizer); undecodable bytes become U+FFFD."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    candidates = [declared_charset]
+    match = _META_CHARSET.search(data[:4096])
+    if match:
+        candidates.append(match.group(1).decode("ascii", "replace"))
+    for candidate in candidates:
+        encoding = _known_codec(candidate)
+        if encoding:
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        best = from_bytes(data[:200_000]).best()
+        encoding = _known_codec(best.encoding if best else None) or "cp1252"
+        return data.decode(encoding, errors="replace")
+
+
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().lower())
+    except LookupError:
+        return None
+    # A page declaring latin-1 is, in practice, windows-1252 (the WHATWG rule).
+    return "cp1252" if codec.name in ("latin-1", "iso8859-1", "ascii") else codec.name
+
+
+@dataclass(slots=True)
+class _Frame:
+    """State of one open element during the walk."""
+
+    node: LexborNode
+    element: int
+    block_tag: str
+    furniture: str | None
+    marks: frozenset[str]
+    hidden: bool
+    list_id: int | None
+    ordered: bool
+    in_article: bool
+    link_start: int = -1
+    href: str | None = None
+
+
+class _Renderer:
+    """Walks the tree once and cuts it into blocks."""
+
+    def __init__(self, url: str, profile: SiteProfile, options: CleanOptions) -> None:
+        self.url = url
+        self.options = options
+        self.word_kinds = {
+            word: kind for kind, listed in profile.content.furniture.items() for word in listed
+        }
+        self.blocks: list[Block] = []
+        self.parents: list[int] = []
+        self.pieces: list[str] = []
+        self.links: list[Link] = []
+        self.link_chars = 0
+        self.owner: _Frame | None = None
+        self.times: list[TimeMark] = []
+
+    def render(self, root: LexborNode) -> tuple[list[Block], list[int]]:
+        frames = [self._enter(root, None)]
+        node = root.child
+        elements = 0
+        while frames:
+            if node is None:
+                frame = frames.pop()
+                self._exit(frame)
+                if not frames:
+                    break
+                node = frame.node.next
+                continue
+            if node.is_text_node:
+                self._add_text(node.text_content or "", frames[-1])
+                node = node.next
+                continue
+            tag = node.tag
+            if not node.is_element_node or tag in SKIPPED_TAGS or tag is None:
+                node = node.next
+                continue
+            if tag == "br":
+                self._flush()
+                node = node.next
+                continue
+            elements += 1
+            if elements > self.options.max_elements:
+                logger.warning("%s: more than %d elements, the rest is ignored",
+                               self.url, self.options.max_elements)
+                while frames:
+                    self._exit(frames.pop())
+                break
+            frames.append(self._enter(node, frames[-1]))
+            node = node.child
+        self._flush()
+        return self.blocks, self.parents
+
+    def _enter(self, node: LexborNode, parent: _Frame | None) -> _Frame:
+        element = len(self.parents)
+        self.parents.append(parent.element if parent else -1)
+        tag = node.tag or ""
+        attributes = node.attributes
+        if tag in BLOCK_TAGS:
+            self._flush()
+        furniture = parent.furniture if parent else None
+        marks = parent.marks if parent else frozenset()
+        in_article = (parent.in_article if parent else False) or tag in ("article", "main")
+        role = (attributes.get("role") or "").lower()
+        if role == "main":
+            in_article = True
+        own_words = {
+            word
+            for word in _CLASS_SPLIT.split(
+                f"{attributes.get('id') or ''} {attributes.get('class') or ''}".lower()
+            )
+            if word
+        }
+        kind = FURNITURE_TAGS.get(tag) or FURNITURE_ROLES.get(role)
+        furniture_words = own_words & self.word_kinds.keys()
+        if furniture_words:
+            marks = marks | furniture_words
+            kind = kind or self.word_kinds[min(furniture_words)]
+        if kind == "header" and in_article:
+            kind = None  # an article's own <header> holds its headline and date
+        if furniture is None and kind is not None and tag not in ("html", "body"):
+            furniture = kind
+        hidden = (parent.hidden if parent else False) or (
+            "hidden" in attributes
+            or (attributes.get("aria-hidden") or "").lower() == "true"
+            or bool(_HIDDEN_STYLE.search(attributes.get("style") or ""))
+            or bool(own_words & HIDDEN_CLASS_WORDS)
+        )
+        list_id = parent.list_id if parent else None
+        ordered = parent.ordered if parent else False
+        if tag in ("ul", "ol"):
+            list_id, ordered = element, tag == "ol"
+        frame = _Frame(
+            node=node,
+            element=element,
+            block_tag=tag if tag in BLOCK_TAGS else (parent.block_tag if parent else "div"),
+            furniture=furniture,
+            marks=marks,
+            hidden=hidden,
+            list_id=list_id,
+            ordered=ordered,
+            in_article=in_article,
+        )
+        if tag == "time" and attributes.get("datetime"):
+            self.times.append(TimeMark(datetime=attributes.get("datetime") or "",
+                                       furniture=furniture if not hidden else "hidden"))
+        if tag == "a":
+            frame.href = attributes.get("href")
+            frame.link_start = len(self.pieces)
+        return frame
+
+    def _exit(self, frame: _Frame) -> None:
+        if frame.href is not None:
+            start = min(frame.link_start, len(self.pieces))
+            text = normalise_space("".join(self.pieces[start:]))
+            href = frame.href.strip()
+            if text and href and not href.lower().startswith(("javascript:", "mailto:", "#")):
+                self.links.append(Link(text=text, url=urljoin(self.url, href)))
+                self.link_chars += len(text)
+        if frame.block_tag == (frame.node.tag or ""):
+            self._flush()
+
+    def _add_text(self, text: str, frame: _Frame) -> None:
+        if not self.pieces and not text.strip():
+            return
+        if self.owner is None:
+            self.owner = frame
+        self.pieces.append(text)
+
+    def _flush(self) -> None:
+        owner = self.owner
+        text = normalise_space("".join(self.pieces)) if owner else ""
+        if owner is not None and text:
+            in_list = owner.block_tag == "li" and owner.list_id is not None
+            self.blocks.append(
+                Block(
+                    index=len(self.blocks),
+                    text=text,
+                    kind=owner.block_tag,
+                    element=owner.element,
+                    links=tuple(self.links),
+                    link_chars=min(self.link_chars, len(text)),
+                    list_id=owner.list_id if in_list else None,
+                    ordered=owner.ordered if in_list else False,
+                    furniture=owner.furniture,
+                    marks=owner.marks,
+                    dropped="hidden" if owner.hidden else None,
+                )
+            )
+        self.pieces = []
+        self.links = []
+        self.link_chars = 0
+        self.owner = None
+
+
+def _json_ld(tree: LexborHTMLParser, options: CleanOptions) -> tuple[JsonObject, ...]:
+    """Every JSON-LD object of the page, ``@graph`` members flattened; bad JSON skipped."""
+    objects: list[JsonObject] = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        raw = script.text(deep=True) or ""
+        if len(raw) > options.max_json_ld_chars:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        pending = data if isinstance(data, list) else [data]
+        while pending and len(objects) < 1000:
+            item = pending.pop(0)
+            if isinstance(item, dict):
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    pending.extend(graph)
+                objects.append(item)
+    return tuple(objects)
+
+
+def _meta(tree: LexborHTMLParser, url: str) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for node in tree.css("meta"):
+        attributes = node.attributes
+        key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
+        content = attributes.get("content")
+        if key and content and key.lower() not in meta:
+            meta[key.lower()] = normalise_space(content)
+    title = tree.css_first("title")
+    if title is not None:
+        meta["title"] = normalise_space(title.text() or "")
+    html = tree.css_first("html")
+    if html is not None and html.attributes.get("lang"):
+        meta["html_lang"] = (html.attributes.get("lang") or "").strip()
+    canonical = tree.css_first('link[rel="canonical"]')
+    if canonical is not None and canonical.attributes.get("href"):
+        meta["canonical"] = urljoin(url, (canonical.attributes.get("href") or "").strip())
+    return meta
+
+
+def spam_score(block: Block, *, page_language: str | None, page_words: Counter[str],
+               commercial: frozenset[str], stopwords: dict[str, frozenset[str]]) -> int:
+    """How much ``block`` looks like off-topic commercial or SEO text (0 = not at all).
+
+    One point each for: a high share of commercial/SEO words (two points when very high),
+    no sentence structure, repeated phrases (keyword stuffing), mostly link text, another
+    language than the page's, and few words shared with the rest of the page. A real
+    paragraph about websites or marketing is written in sentences, in the page's language,
+    about the page's subject: it scores 2 at most.
+    """
+    tokens = words(block.text)
+    if len(tokens) < 4:
+        return 0
+    hits = sum(1 for token in tokens if token in commercial)
+    density = hits / len(tokens)
+    if density < 0.1:
+        return 0
+    score = 2 if density >= 0.2 else 1
+    if not _SENTENCE_END.search(block.text):
+        score += 1
+    trigrams = Counter(zip(tokens, tokens[1:], tokens[2:], strict=False))
+    if trigrams and trigrams.most_common(1)[0][1] > 1:
+        score += 1
+    if block.link_density >= 0.5:
+        score += 1
+    language = guess_language(block.text, stopwords)
+    if page_language and language and language != page_language:
+        score += 1
+    content_words = {token for token in tokens if len(token) > 3 and token not in commercial}
+    if content_words:
+        shared = sum(1 for token in content_words if page_words[token] > 0)
+        if shared / len(content_words) < 0.2:
+            score += 1
+    return score
+
+
+def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], str | None]:
+    common = load_common_words()
+    commercial = frozenset(term for term in common.commercial.get("terms", ()))
+    stopwords = dict(common.stopwords)
+    content = [block for block in blocks if block.furniture is None and block.dropped is None]
+    page_language = guess_language(" ".join(block.text for block in content), stopwords)
+    page_words: Counter[str] = Counter()
+    for block in content:
+        page_words.update(words(block.text))
+    known = tuple(marker.casefold() for marker in profile.spam.known)
+    result: list[Block] = []
+    for block in blocks:
+        if block.furniture in ("header", "navigation"):
+            result.append(block)
+            continue
+        folded = block.text.casefold()
+        is_spam = any(marker in folded for marker in known)
+        if not is_spam:
+            own = Counter(words(block.text)) if block.is_content else Counter()
+            score = spam_score(
+                block,
+                page_language=page_language,
+                page_words=page_words - own,
+                commercial=commercial,
+                stopwords=stopwords,
+            )
+            is_spam = score >= profile.spam.threshold
+        result.append(replace(block, dropped="spam") if is_spam else block)
+    return result, page_language
+
+
+def clean_html(
+    html: str,
+    url: str,
+    profile: SiteProfile,
+    options: CleanOptions = DEFAULT_CLEAN_OPTIONS,
+) -> Document:
+    """Parse ``html`` once and return the cleaned :class:`Document`."""
+    html = html.replace("\x00", "\ufffd")
+    tree = LexborHTMLParser(html)
+    root = tree.body or tree.root
+    blocks: list[Block] = []
+    parents: list[int] = []
+    times: tuple[TimeMark, ...] = ()
+    if root is not None:
+        renderer = _Renderer(url, profile, options)
+        blocks, parents = renderer.render(root)
+        times = tuple(renderer.times)
+    blocks, page_language = _drop_spam(blocks, profile)
+    removed = tuple(
+        Removal(text=block.text, reason=block.dropped)
+        for block in blocks
+        if block.dropped is not None
+        and (block.dropped == "spam" or block.furniture is None)
+    )
+    return Document(
+        url=url,
+        html=html,
+        tree=tree,
+        blocks=tuple(blocks),
+        parents=tuple(parents),
+        removed=removed,
+        json_ld=_json_ld(tree, options),
+        times=times,
+        meta=_meta(tree, url),
+        language=page_language,
+    )

@@ -1,0 +1,122 @@
+"""The cleaned document that the clean stage hands to the extractors.
+
+Plain frozen data, no parsing: :mod:`scraper.clean` builds it from HTML once, and every
+extractor reads it. A page is rendered into *blocks*, the lines a text browser would show
+(a paragraph, a list item, a heading, a cell, a ``<br>``-separated line), each carrying the
+structural hints the extractors need: its links, the list it belongs to, the path of
+element ids from the root (for container tests), and whether it sits in page furniture
+(header, navigation, sidebar, footer) or was dropped by the cleaner (hidden, spam).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from selectolax.lexbor import LexborHTMLParser
+
+JsonObject = dict[str, object]
+"""A decoded JSON object (from JSON-LD)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A link inside a block: its visible text and absolute URL."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One rendered line of the page."""
+
+    index: int
+    text: str
+    kind: str
+    """Tag of the element that holds it ("p", "li", "h2", "td", ...) or "line" for text
+    between ``<br>``s or loose in a container."""
+    element: int
+    """Id of the element that holds the line (see ``Document.parents``)."""
+    links: tuple[Link, ...] = ()
+    link_chars: int = 0
+    list_id: int | None = None
+    """The ``<ul>``/``<ol>`` this item belongs to (its element id), for ``li`` blocks."""
+    ordered: bool = False
+    furniture: str | None = None
+    """"header", "navigation", "sidebar", "footer", "share", ... when the block sits in
+    page furniture; None in content."""
+    marks: frozenset[str] = frozenset()
+    """Furniture words found on its ancestors' ids and classes ("breadcrumb", "pager")."""
+    dropped: str | None = None
+    """Why the cleaner dropped it ("hidden", "spam"); None when kept."""
+
+    @property
+    def is_kept(self) -> bool:
+        return self.dropped is None
+
+    @property
+    def is_content(self) -> bool:
+        """Kept and not page furniture."""
+        return self.dropped is None and self.furniture is None
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMark:
+    """A ``<time datetime>`` element: its attribute and whether it sits in furniture."""
+
+    datetime: str
+    furniture: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A block the cleaner dropped, with the reason."""
+
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A page parsed once and cleaned: blocks plus the markup hints extractors use."""
+
+    url: str
+    html: str
+    tree: LexborHTMLParser
+    blocks: tuple[Block, ...]
+    parents: tuple[int, ...] = ()
+    """Parent element id of each element id (-1 for the root): the container structure."""
+    removed: tuple[Removal, ...] = ()
+    json_ld: tuple[JsonObject, ...] = ()
+    times: tuple[TimeMark, ...] = ()
+    meta: dict[str, str] = field(default_factory=dict)
+    """Meta tags by lower-cased name or property ("og:title"), plus "title" (the
+    ``<title>``), "html_lang" and "canonical"."""
+    language: str | None = None
+    """Language of the page's content text, as the cleaner judged it (for spam scoring)."""
+
+    def ancestors(self, element: int) -> list[int]:
+        """Element ids from ``element`` up to the root, ``element`` first."""
+        chain = []
+        while 0 <= element < len(self.parents):
+            chain.append(element)
+            element = self.parents[element]
+        return chain
+
+    def common_container(self, first: int, second: int) -> int:
+        """Id of the innermost element that contains both elements (-1: none)."""
+        above_first = set(self.ancestors(first))
+        for element in self.ancestors(second):
+            if element in above_first:
+                return element
+        return -1
+
+    def contains(self, container: int, element: int) -> bool:
+        """True when ``element`` is ``container`` or inside it."""
+        return container in self.ancestors(element)

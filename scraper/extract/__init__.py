@@ -1,0 +1,128 @@
+"""Extract stage: every field of the record from a cleaned document.
+
+Each module exports ``extract_<thing>()``; this one assembles them into an
+:class:`~scraper.models.Article`. Precise signals come first (JSON-LD, microdata, ``<time>``,
+meta tags, the profile's layout), text heuristics last; trafilatura finds the main text of
+pages the profile does not lay out.
+"""
+
+from __future__ import annotations
+
+from scraper.document import Block, Document, Removal
+from scraper.extract.body import (
+    body_from_blocks,
+    body_from_trafilatura,
+    category_match,
+    find_layout,
+    theme_line,
+)
+from scraper.extract.breadcrumbs import extract_breadcrumbs
+from scraper.extract.dates import extract_date_mentions, extract_published
+from scraper.extract.goals import extract_goals
+from scraper.extract.meta import (
+    ARTICLE_TYPES,
+    detect_language,
+    extract_markup_published,
+    extract_markup_title,
+    extract_markup_topics,
+    extract_pager,
+    extract_site_name,
+    extract_translations,
+    json_ld_of_type,
+)
+from scraper.extract.quotes import extract_quotes
+from scraper.models import Article, FetchInfo, RemovedBlock
+from scraper.profile import SiteProfile
+
+__all__ = ["extract_article"]
+
+MIN_SECTION_TRAIL = 3
+"""A trail this long or longer ends in the item's category (Home / News / Category)."""
+
+
+def extract_article(document: Document, profile: SiteProfile, *, version: str,
+                    fetch: FetchInfo | None = None) -> Article:
+    """The record of one cleaned page."""
+    layout = find_layout(document, profile)
+    blocks = document.blocks
+    removed: list[Removal] = list(document.removed)
+    if layout.anchor is not None:
+        body_blocks: list[Block] = [blocks[index] for index in layout.body]
+        body = body_from_blocks(body_blocks)
+        removed.extend(layout.removed)
+        language = detect_language(body_blocks, document, profile)
+    else:
+        body = body_from_trafilatura(document.html, document.url)
+        language = detect_language(list(body.paragraphs), document, profile)
+    title = blocks[layout.title].text if layout.title is not None else ""
+    if layout.anchor is None or (not title and layout.category_line is not None):
+        title = extract_markup_title(document)
+    breadcrumbs = extract_breadcrumbs(document, profile, title=title)
+
+    section = topics = published = published_raw = None
+    if layout.category_line is not None:
+        line = blocks[layout.category_line].text
+        match = category_match(line, profile)
+        if match is not None:
+            section = match.group("section").strip()
+            dated = extract_published(line, profile, match)
+            if dated is not None:
+                published, published_raw = dated
+    if published is None:
+        marked = extract_markup_published(document)
+        if marked is not None:
+            published, published_raw = marked
+    if section is None:
+        section = _markup_section(document, breadcrumbs_names=[c.name for c in breadcrumbs])
+    theme = theme_line(document, layout, profile)
+    if theme is not None:
+        topics = [link.text for link in theme.links] if len(theme.links) > 1 else [theme.text]
+    else:
+        topics = list(extract_markup_topics(document))
+
+    languages = tuple(dict.fromkeys((language,) + profile.languages if language
+                                    else profile.languages))
+    goals_intro, goals = extract_goals(body.lists, languages)
+    previous_url, next_url = extract_pager(document, profile)
+    item = profile.parse_item_url(document.url)
+    return Article(
+        url=document.url,
+        canonical_url=profile.canonical_url(item) if item else document.meta.get("canonical"),
+        item_id=item.item_id if item else None,
+        language=language,
+        site_name=extract_site_name(document, profile),
+        title=title,
+        breadcrumbs=list(breadcrumbs),
+        section=section,
+        topics=topics,
+        published=published,
+        published_raw=published_raw,
+        date_mentions=list(extract_date_mentions(body.paragraphs, published=published,
+                                                 languages=languages)),
+        paragraphs=list(body.paragraphs),
+        text=body.text,
+        lists=list(body.lists),
+        goals_intro=goals_intro,
+        goals=list(goals),
+        quotes=list(extract_quotes(body.paragraphs, languages)),
+        previous_url=previous_url,
+        next_url=next_url,
+        translations=extract_translations(document, profile, language),
+        removed=[RemovedBlock(text=each.text, reason=each.reason) for each in removed],
+        fetch=fetch,
+        extractor_version=version,
+    )
+
+
+def _markup_section(document: Document, *, breadcrumbs_names: list[str]) -> str | None:
+    article = json_ld_of_type(document, *ARTICLE_TYPES)
+    section = article.get("articleSection") if article else None
+    if isinstance(section, list) and section:
+        section = section[0]
+    if isinstance(section, str) and section.strip():
+        return section.strip()
+    if document.meta.get("article:section"):
+        return document.meta["article:section"]
+    if len(breadcrumbs_names) >= MIN_SECTION_TRAIL:
+        return breadcrumbs_names[-1]
+    return None

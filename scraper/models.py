@@ -1,0 +1,206 @@
+"""The record contract: Pydantic models for one extracted article.
+
+Field names are a public interface (see DESIGN.md "The record contract"): add fields, never
+rename them. Every model is frozen and forbids unknown keys; dates serialise as ISO strings.
+No I/O and no parsing happens here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+
+def _strip_nonempty(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty or whitespace")
+    return value
+
+
+def _absolute_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
+    return value
+
+
+def _language_code(value: str) -> str:
+    if len(value) != 2 or not value.isalpha() or not value.islower():
+        raise ValueError(f"must be a bare ISO 639-1 code such as 'en', got {value!r}")
+    return value
+
+
+NonEmptyStr = Annotated[str, AfterValidator(_strip_nonempty)]
+"""A string with visible content, stripped of surrounding whitespace."""
+
+AbsoluteUrl = Annotated[str, AfterValidator(_absolute_url)]
+"""An absolute http or https URL."""
+
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
+"""A bare ISO 639-1 language code: "en", "fr"."""
+
+Precision = Literal["day", "month", "year"]
+"""How precise a date mention is: a day, a whole month, a whole year."""
+
+RECORD_CONFIG = ConfigDict(frozen=True, extra="forbid")
+
+
+class Breadcrumb(BaseModel):
+    """One step of the breadcrumb trail, as shown on the page."""
+
+    model_config = RECORD_CONFIG
+
+    name: NonEmptyStr = Field(description='Crumb label as shown: "Home", "In-depth news".')
+    url: AbsoluteUrl | None = Field(
+        default=None, description="Absolute link of the crumb; null when shown as plain text."
+    )
+
+
+class DateMention(BaseModel):
+    """A date expression found in the body text, normalised to a day span."""
+
+    model_config = RECORD_CONFIG
+
+    text: NonEmptyStr = Field(description='The expression as written: "3-7 October 2022".')
+    start: dt.date = Field(description="First day covered (ISO date).")
+    end: dt.date = Field(description="Last day covered (ISO date), equal to start for one day.")
+    precision: Precision = Field(description='"day", "month" or "year".')
+    relative: bool = Field(
+        default=False,
+        description='True when resolved against the publication date ("last December").',
+    )
+
+
+class ListBlock(BaseModel):
+    """A bulleted or numbered list of the body with the sentence that introduces it."""
+
+    model_config = RECORD_CONFIG
+
+    intro: str | None = Field(
+        default=None, description='The paragraph before the list when it ends in ":".'
+    )
+    items: list[NonEmptyStr] = Field(description="List items in order, bullets removed.")
+    ordered: bool = Field(default=False, description="True for a numbered list.")
+
+
+class Quote(BaseModel):
+    """An attributed direct quote."""
+
+    model_config = RECORD_CONFIG
+
+    text: NonEmptyStr = Field(
+        description="What was said, without the outer quote marks; paragraphs joined by a "
+        "blank line."
+    )
+    speaker: str | None = Field(
+        default=None,
+        description='Person\'s name as written, without honorifics ("Yuliia Kazakova"); '
+        "null when only a role is given.",
+    )
+    role: str | None = Field(
+        default=None,
+        description='Title or function as written, without a leading article '
+        '("Secretary of the Fastiv City Council").',
+    )
+    cue: str | None = Field(
+        default=None, description='Attribution verb or phrase: "According to", "stressed".'
+    )
+    paragraphs: int = Field(default=1, ge=1, description="Number of paragraphs the quote spans.")
+
+
+class RemovedBlock(BaseModel):
+    """A block the cleaner dropped from the article area, kept for audit."""
+
+    model_config = RECORD_CONFIG
+
+    text: NonEmptyStr = Field(description="The dropped block's text.")
+    reason: NonEmptyStr = Field(
+        description='Why it was dropped: "spam", "hidden", "navigation", "sidebar", ...'
+    )
+
+
+class FetchInfo(BaseModel):
+    """How the page was fetched; absent for pages read from files."""
+
+    model_config = RECORD_CONFIG
+
+    fetched_at: dt.datetime = Field(description="When the response arrived (ISO, UTC).")
+    status: int = Field(description="HTTP status code.")
+    final_url: AbsoluteUrl = Field(description="URL after redirects.")
+    content_type: str | None = Field(default=None, description="Content-Type header.")
+    etag: str | None = Field(default=None, description="ETag header.")
+    last_modified: str | None = Field(default=None, description="Last-Modified header.")
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the raw body bytes, hex."
+    )
+
+
+class Article(BaseModel):
+    """One news item (or theme page) of the archive, clean and structured."""
+
+    model_config = RECORD_CONFIG
+
+    url: AbsoluteUrl = Field(description="Absolute URL the page was read from.")
+    canonical_url: AbsoluteUrl | None = Field(
+        default=None,
+        description="Site-normalised URL: one host, one scheme, language prefix kept.",
+    )
+    item_id: str | None = Field(default=None, description='The site\'s own item id ("4384").')
+    language: LanguageCode | None = Field(
+        default=None, description='ISO 639-1 code of the body text, detected ("en").'
+    )
+    site_name: str | None = Field(
+        default=None,
+        description='Publishing site: "Council of European Municipalities and Regions (CEMR)".',
+    )
+    title: str = Field(default="", description="The article's own headline; may be empty.")
+    breadcrumbs: list[Breadcrumb] = Field(
+        default_factory=list, description="Breadcrumb trail, root first, category last."
+    )
+    section: str | None = Field(
+        default=None, description='The item\'s category label: "Solidarity with Ukraine".'
+    )
+    topics: list[str] = Field(
+        default_factory=list, description='Activity / theme tags: ["Bridges of Trust"].'
+    )
+    published: dt.date | None = Field(default=None, description="Publication date (ISO).")
+    published_raw: str | None = Field(
+        default=None, description='The publication date as written: "20.10.2022".'
+    )
+    date_mentions: list[DateMention] = Field(
+        default_factory=list, description="Date expressions found in the body, in order."
+    )
+    paragraphs: list[str] = Field(
+        default_factory=list, description="Clean body paragraphs in reading order (no list items)."
+    )
+    text: str = Field(
+        default="",
+        description="The clean body as plain text: paragraphs and lists, blank line between "
+        "blocks, one line per list item.",
+    )
+    lists: list[ListBlock] = Field(default_factory=list, description="Every list in the body.")
+    goals_intro: str | None = Field(
+        default=None,
+        description='Intro sentence of the goal list, as written: "The visit had the '
+        'following main goals:".',
+    )
+    goals: list[str] = Field(
+        default_factory=list,
+        description='Items of goal / objective / aim / pledge lists, trailing ";" "." stripped.',
+    )
+    quotes: list[Quote] = Field(default_factory=list, description="Attributed direct quotes.")
+    previous_url: AbsoluteUrl | None = Field(default=None, description="Pager: previous item.")
+    next_url: AbsoluteUrl | None = Field(default=None, description="Pager: next item.")
+    translations: dict[LanguageCode, AbsoluteUrl] = Field(
+        default_factory=dict,
+        description="Other languages' URLs of the same item: language code -> URL.",
+    )
+    removed: list[RemovedBlock] = Field(
+        default_factory=list, description="Blocks dropped from the article area, with reasons."
+    )
+    fetch: FetchInfo | None = Field(
+        default=None, description="Fetch details; null for pages read from files."
+    )
+    extractor_version: str = Field(description="Version of scraper that produced the record.")

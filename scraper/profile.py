@@ -1,0 +1,252 @@
+"""Site profiles and lexicons: the data the extractors read pages with.
+
+A *site profile* (``scraper/profiles/<name>.toml``) holds everything specific to one site:
+its hosts and URL grammar, header lines, breadcrumb roots, pager words, the category-date
+pattern, page-furniture hints and spam markers. A *lexicon* (``scraper/lexicons/<lang>.toml``)
+holds the words of one language: month names, speech verbs, honorifics, role nouns, goal
+words. ``common.toml`` holds stopwords for language detection and the commercial vocabulary
+used to score spam. Both are validated on load; a bad file raises :class:`ProfileError`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import NamedTuple, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from scraper.errors import ProfileError
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+BUNDLED_PROFILES = ("cemr", "generic")
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _check_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as error:
+            raise ValueError(f"invalid regular expression {value!r}: {error}") from error
+    return value
+
+
+class UrlRules(BaseModel):
+    """Hosts and URL grammar of a site."""
+
+    model_config = _FROZEN
+    hosts: tuple[str, ...] = ()
+    canonical_base: str | None = None
+    item_path: str | None = Field(default=None, description="regex with lang, kind, id groups")
+    default_language: str = "en"
+    canonical_template: str = "{base}/{lang}/{kind}/view/{id}"
+    dated_kinds: tuple[str, ...] = ()
+
+    _check = field_validator("item_path")(_check_regex)
+
+
+class HeaderLines(BaseModel):
+    """The site header of one interface language."""
+
+    model_config = _FROZEN
+    site_name: str
+    lines: tuple[str, ...] = ()
+
+
+class BreadcrumbRules(BaseModel):
+    model_config = _FROZEN
+    roots: tuple[str, ...] = ("Home",)
+    separators: tuple[str, ...] = (" / ",)
+    prefixes: tuple[str, ...] = ()
+
+
+class PagerRules(BaseModel):
+    model_config = _FROZEN
+    next: tuple[str, ...] = ("next",)
+    previous: tuple[str, ...] = ("previous",)
+
+
+class DateRules(BaseModel):
+    model_config = _FROZEN
+    category_date: str | None = None
+    formats: tuple[str, ...] = ("%d.%m.%Y",)
+
+    _check = field_validator("category_date")(_check_regex)
+
+
+class ContentRules(BaseModel):
+    model_config = _FROZEN
+    furniture: dict[str, tuple[str, ...]] = {}
+    """Furniture kind ("navigation", "sidebar", ...) -> words of ids/classes that mark it."""
+    interface_notes: tuple[str, ...] = ()
+    end_markers: tuple[str, ...] = ()
+
+
+class SpamRules(BaseModel):
+    model_config = _FROZEN
+    known: tuple[str, ...] = ()
+    threshold: int = Field(default=4, ge=1)
+
+
+class SiteProfile(BaseModel):
+    """Everything specific to one site, loaded from a commented TOML file."""
+
+    model_config = _FROZEN
+    name: str
+    description: str = ""
+    languages: tuple[str, ...] = ("en",)
+    urls: UrlRules = UrlRules()
+    header: dict[str, HeaderLines] = {}
+    breadcrumbs: BreadcrumbRules = BreadcrumbRules()
+    pager: PagerRules = PagerRules()
+    dates: DateRules = DateRules()
+    content: ContentRules = ContentRules()
+    spam: SpamRules = SpamRules()
+
+    def matches_host(self, host: str) -> bool:
+        """True when ``host`` (lower case, no port) serves this site."""
+        return host in self.urls.hosts
+
+    def parse_item_url(self, url: str) -> ItemRef | None:
+        """The item a URL of this site points to, or None (other site, other page kind).
+
+        >>> load_profile("cemr").parse_item_url("http://www.ccre.eu/actualites/view/4384/language:LT")
+        ItemRef(language='en', kind='actualites', item_id='4384')
+        """
+        if not self.urls.item_path:
+            return None
+        parts = urlsplit(url)
+        if (parts.hostname or "").lower() not in self.urls.hosts:
+            return None
+        match = _compiled(self.urls.item_path).match(parts.path)
+        if match is None:
+            return None
+        language = (match.group("lang") or self.urls.default_language).lower()
+        return ItemRef(language=language, kind=match.group("kind"), item_id=match.group("id"))
+
+    def canonical_url(self, item: ItemRef) -> str | None:
+        """The one URL of ``item``: one scheme, one host, language prefix always written."""
+        if not self.urls.canonical_base:
+            return None
+        return self.urls.canonical_template.format(
+            base=self.urls.canonical_base.rstrip("/"),
+            lang=item.language,
+            kind=item.kind,
+            id=item.item_id,
+        )
+
+
+class ItemRef(NamedTuple):
+    """Identity of one item of a site: (language, kind of page, id)."""
+
+    language: str
+    kind: str
+    item_id: str
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+class LexiconWords(BaseModel):
+    model_config = _FROZEN
+    weekdays: tuple[str, ...] = ()
+    range_joiners: tuple[str, ...] = ()
+    goal_intro: tuple[str, ...] = ()
+    speech_verbs: tuple[str, ...] = ()
+    source_phrases: tuple[str, ...] = ()
+    honorifics: tuple[str, ...] = ()
+    role_nouns: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    pronouns: tuple[str, ...] = ()
+
+
+class Lexicon(BaseModel):
+    """The words of one language that extractors read prose with."""
+
+    model_config = _FROZEN
+    language: str
+    months: dict[str, int]
+    words: LexiconWords
+
+    @field_validator("months")
+    @classmethod
+    def _months_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {name: number for name, number in value.items() if not 1 <= number <= 12}
+        if bad:
+            raise ValueError(f"month numbers must be 1-12: {bad}")
+        return value
+
+
+class CommonWords(BaseModel):
+    """Stopwords per language (language detection) and commercial terms (spam scoring)."""
+
+    model_config = _FROZEN
+    stopwords: dict[str, frozenset[str]]
+    commercial: dict[str, tuple[str, ...]]
+
+
+def _read_toml(path: Path | Traversable) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise ProfileError(f"profile file not found: {path}") from error
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ProfileError(f"cannot read {path}: {error}") from error
+
+
+def _validate(model: type[_M], data: dict[str, object], source: object) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ProfileError(f"invalid {model.__name__} in {source}: {error}") from error
+
+
+def load_profile(name_or_path: str | Path = "cemr") -> SiteProfile:
+    """Load a bundled profile by name ("cemr", "generic") or a profile TOML file by path."""
+    if isinstance(name_or_path, str) and name_or_path in BUNDLED_PROFILES:
+        return _bundled_profile(name_or_path)
+    path = Path(name_or_path)
+    if path.suffix != ".toml":
+        known = ", ".join(BUNDLED_PROFILES)
+        raise ProfileError(f"unknown profile {name_or_path!r}: use one of {known} or a .toml path")
+    return _validate(SiteProfile, _read_toml(path), path)
+
+
+@functools.cache
+def _bundled_profile(name: str) -> SiteProfile:
+    path = resources.files("scraper") / "profiles" / f"{name}.toml"
+    return _validate(SiteProfile, _read_toml(path), path)
+
+
+@functools.cache
+def load_lexicon(language: str) -> Lexicon | None:
+    """The bundled lexicon of ``language``, or None when there is none."""
+    path = resources.files("scraper") / "lexicons" / f"{language}.toml"
+    if not path.is_file():
+        return None
+    return _validate(Lexicon, _read_toml(path), path)
+
+
+@functools.cache
+def load_common_words() -> CommonWords:
+    """Stopwords and commercial terms shared by all languages."""
+    path = resources.files("scraper") / "lexicons" / "common.toml"
+    return _validate(CommonWords, _read_toml(path), path)
+
+
+def profile_for_host(host: str) -> SiteProfile:
+    """The bundled profile serving ``host``, or the generic one."""
+    for name in BUNDLED_PROFILES:
+        profile = _bundled_profile(name)
+        if profile.matches_host(host):
+            return profile
+    return _bundled_profile("generic")

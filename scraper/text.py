@@ -1,0 +1,52 @@
+"""Pure text helpers shared by the stages: whitespace, words, language guess.
+
+>>> normalise_space("  a\\xa0 b\\n c ")
+'a b c'
+>>> words("L'Europe des communes, c'est 2024!")
+["l'europe", 'des', 'communes', "c'est", '2024']
+>>> guess_language("the council and the mayor of the town", {"en": frozenset({"the", "and"}),
+...                 "fr": frozenset({"le", "et"})})
+'en'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+MIN_LANGUAGE_HITS = 3
+"""Fewer stopword hits than this and the language is unknown (None)."""
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace (non-breaking spaces included) to one space."""
+    return " ".join(text.split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (letters and digits; inner apostrophes and hyphens
+    kept)."""
+    return [match.group().lower().replace("’", "'") for match in _WORD.finditer(text)]
+
+
+def guess_language(text: str, stopwords: Mapping[str, frozenset[str]]) -> str | None:
+    """The language whose stopwords occur most in ``text``, or None when too few occur."""
+    counts = dict.fromkeys(stopwords, 0)
+    for word in words(text):
+        for language, vocabulary in stopwords.items():
+            if word in vocabulary:
+                counts[language] += 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda language: counts[language])
+    return best if counts[best] >= MIN_LANGUAGE_HITS else None
+
+
+def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:
+    """``text`` without the first of ``prefixes`` it starts with (case-insensitive)."""
+    folded = text.casefold()
+    for prefix in prefixes:
+        if folded.startswith(prefix.casefold()):
+            return text[len(prefix) :].strip()
+    return text
