@@ -171,14 +171,16 @@ class _Renderer:
             )
             if word
         }
-        kind = FURNITURE_TAGS.get(tag) or FURNITURE_ROLES.get(role)
+        # The innermost, most specific hint wins: class words, then the tag, then the role.
         furniture_words = own_words & self.word_kinds.keys()
+        kind = None
         if furniture_words:
             marks = marks | furniture_words
-            kind = kind or self.word_kinds[min(furniture_words)]
+            kind = self.word_kinds[min(furniture_words)]
+        kind = kind or FURNITURE_TAGS.get(tag) or FURNITURE_ROLES.get(role)
         if kind == "header" and in_article:
             kind = None  # an article's own <header> holds its headline and date
-        if furniture is None and kind is not None and tag not in ("html", "body"):
+        if kind is not None and tag not in ("html", "body"):
             furniture = kind
         hidden = (parent.hidden if parent else False) or (
             "hidden" in attributes
