@@ -263,7 +263,7 @@ def _json_ld(tree: LexborHTMLParser, options: CleanOptions) -> tuple[JsonObject,
         if len(raw) > options.max_json_ld_chars:
             continue
         try:
-            data = json.loads(raw)
+            data = json.loads(raw, strict=False)  # raw newlines in strings are common
         except (ValueError, RecursionError):
             continue
         pending = data if isinstance(data, list) else [data]
@@ -364,6 +364,42 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
     return result, page_language
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
+VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+
+
+def limit_nesting(html: str, max_depth: int) -> str:
+    """``html`` with tags nested deeper than ``max_depth`` removed (their text kept).
+
+    The depth is estimated from the tag stream (void and self-closed tags do not nest), so
+    the common case, a page within the limit, returns ``html`` unchanged after one scan.
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        if match.group(2).lower() in VOID_TAGS or match.group(3):
+            continue
+        depth = max(0, depth - 1) if match.group(1) else depth + 1
+        deepest = max(deepest, depth)
+    if deepest <= max_depth:
+        return html
+    pieces: list[str] = []
+    position = depth = 0
+    for match in _TAG.finditer(html):
+        if match.group(2).lower() in VOID_TAGS or match.group(3):
+            continue
+        closing = bool(match.group(1))
+        depth = max(0, depth - 1) if closing else depth + 1
+        too_deep = (depth + (1 if closing else 0)) > max_depth
+        if too_deep:
+            pieces.append(html[position : match.start()])
+            position = match.end()
+    pieces.append(html[position:])
+    logger.warning("nesting deeper than %d elements flattened", max_depth)
+    return "".join(pieces)
+
+
 def clean_html(
     html: str,
     url: str,
@@ -371,7 +407,11 @@ def clean_html(
     options: CleanOptions = DEFAULT_CLEAN_OPTIONS,
 ) -> Document:
     """Parse ``html`` once and return the cleaned :class:`Document`."""
-    html = html.replace("\x00", "\ufffd")
+    if len(html) > options.max_html_chars:
+        logger.warning("%s: page of %d characters cut to %d", url, len(html),
+                       options.max_html_chars)
+        html = html[: options.max_html_chars]
+    html = limit_nesting(html.replace("\x00", "\ufffd"), options.max_depth)
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     blocks: list[Block] = []

@@ -100,7 +100,10 @@ def _write(text: str, path: Path | None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m scraper``."""
     parser = _build_parser()
-    arguments = parser.parse_args(argv)
+    try:
+        arguments = parser.parse_args(argv)
+    except SystemExit as stop:  # usage errors and --help: argparse has printed its message
+        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
     logging.basicConfig(
         level=logging.INFO if arguments.verbose or os.environ.get("SCRAPER_VERBOSE") else
         logging.WARNING,

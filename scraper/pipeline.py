@@ -72,7 +72,8 @@ def extract(
     text = decode_html(html, charset) if isinstance(html, bytes) else html
     document = clean_html(text, url, site, options)
     try:
-        return extract_article(document, site, version=extractor_version(), fetch=fetch)
+        return extract_article(document, site, version=extractor_version(), fetch=fetch,
+                               max_fallback_chars=options.max_fallback_chars)
     except ValidationError as error:
         raise RecordError(f"record for {url} fails the contract: {error}", url=url) from error
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from scraper.document import Block, Document, Removal
 from scraper.extract.body import (
     body_from_blocks,
+    body_from_content,
     body_from_trafilatura,
     category_match,
     find_layout,
@@ -41,7 +42,8 @@ MIN_SECTION_TRAIL = 3
 
 
 def extract_article(document: Document, profile: SiteProfile, *, version: str,
-                    fetch: FetchInfo | None = None) -> Article:
+                    fetch: FetchInfo | None = None,
+                    max_fallback_chars: int = 2_000_000) -> Article:
     """The record of one cleaned page."""
     layout = find_layout(document, profile)
     blocks = document.blocks
@@ -52,7 +54,11 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         removed.extend(layout.removed)
         language = detect_language(body_blocks, document, profile)
     else:
-        body = body_from_trafilatura(document.html, document.url)
+        body = None
+        if len(document.html) <= max_fallback_chars:
+            body = body_from_trafilatura(document.html, document.url)
+        if body is None or not body.text:
+            body, _ = body_from_content(document)
         language = detect_language(list(body.paragraphs), document, profile)
     title = blocks[layout.title].text if layout.title is not None else ""
     if layout.anchor is None or (not title and layout.category_line is not None):

@@ -202,3 +202,10 @@ def body_from_trafilatura(html: str, url: str) -> Body:
         Block(index=index, text=line, kind="p", element=-1) for index, line in enumerate(lines)
     ]
     return body_from_blocks(blocks)
+
+
+def body_from_content(document: Document) -> tuple[Body, list[Block]]:
+    """Every kept, non-furniture, not link-dominated block: the fallback of last resort."""
+    blocks = [block for block in document.blocks
+              if block.is_content and block.link_density <= 0.6]
+    return body_from_blocks(blocks), blocks
