@@ -50,10 +50,10 @@ _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
 def decode_html(data: bytes, declared_charset: str | None = None) -> str:
     """Decode page bytes: BOM, then the declared charset, the ``<meta>`` charset, UTF-8,
     and last a sniffed charset (charset-normalizer); undecodable bytes become U+FFFD."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, bom_encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                              (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace")
+            return data.decode(bom_encoding, errors="replace")
     candidates = [declared_charset]
     match = _META_CHARSET.search(data[:4096])
     if match:
@@ -94,6 +94,10 @@ class _Frame:
     list_id: int | None
     ordered: bool
     in_article: bool
+    block_hidden: bool = False
+    parent_hidden: bool = False
+    """Whether the nearest block-level ancestor (or self) is hidden: a hidden inline element
+    inside a visible paragraph is cut out of the line, not allowed to hide it."""
     link_start: int = -1
     href: str | None = None
 
@@ -114,6 +118,7 @@ class _Renderer:
         self.link_chars = 0
         self.owner: _Frame | None = None
         self.times: list[TimeMark] = []
+        self.hidden_pieces: list[str] = []
 
     def render(self, root: LexborNode) -> tuple[list[Block], list[int]]:
         frames = [self._enter(root, None)]
@@ -167,7 +172,8 @@ class _Renderer:
         own_words = {
             word
             for word in _CLASS_SPLIT.split(
-                f"{attributes.get('id') or ''} {attributes.get('class') or ''}".lower()
+                f"{attributes.get('id') or ''} {attributes.get('class') or ''} "
+                f"{attributes.get('aria-label') or ''}".lower()
             )
             if word
         }
@@ -192,6 +198,7 @@ class _Renderer:
         ordered = parent.ordered if parent else False
         if tag in ("ul", "ol"):
             list_id, ordered = element, tag == "ol"
+        is_block = tag in BLOCK_TAGS
         frame = _Frame(
             node=node,
             element=element,
@@ -202,6 +209,8 @@ class _Renderer:
             list_id=list_id,
             ordered=ordered,
             in_article=in_article,
+            block_hidden=hidden if is_block or parent is None else parent.block_hidden,
+            parent_hidden=parent.hidden if parent else False,
         )
         if tag == "time" and attributes.get("datetime"):
             self.times.append(TimeMark(datetime=attributes.get("datetime") or "",
@@ -212,6 +221,8 @@ class _Renderer:
         return frame
 
     def _exit(self, frame: _Frame) -> None:
+        if self.hidden_pieces and frame.hidden and not frame.parent_hidden:
+            self._emit_hidden(frame)
         if frame.href is not None:
             start = min(frame.link_start, len(self.pieces))
             text = normalise_space("".join(self.pieces[start:]))
@@ -222,7 +233,18 @@ class _Renderer:
         if frame.block_tag == (frame.node.tag or ""):
             self._flush()
 
+    def _emit_hidden(self, frame: _Frame) -> None:
+        text = normalise_space("".join(self.hidden_pieces))
+        self.hidden_pieces = []
+        if text:
+            self.blocks.append(Block(index=len(self.blocks), text=text, kind="span",
+                                     element=frame.element, furniture=frame.furniture,
+                                     marks=frame.marks, dropped="hidden"))
+
     def _add_text(self, text: str, frame: _Frame) -> None:
+        if frame.hidden and not frame.block_hidden:
+            self.hidden_pieces.append(text)  # hidden inline text: a block of its own
+            return
         if not self.pieces and not text.strip():
             return
         if self.owner is None:
@@ -301,7 +323,8 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
                commercial: frozenset[str], stopwords: dict[str, frozenset[str]]) -> int:
     """How much ``block`` looks like off-topic commercial or SEO text (0 = not at all).
 
-    One point each for: a high share of commercial/SEO words (two points when very high),
+    One point each for: a share of commercial/SEO words of 10% or more (two points from 20%,
+    three from 40%),
     no sentence structure, repeated phrases (keyword stuffing), mostly link text, another
     language than the page's, and few words shared with the rest of the page. A real
     paragraph about websites or marketing is written in sentences, in the page's language,
@@ -314,7 +337,8 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
     density = hits / len(tokens)
     if density < 0.1:
         return 0
-    score = 2 if density >= 0.2 else 1
+    # Prose about websites or marketing stays well under 40% commercial words; an ad does not.
+    score = 3 if density >= 0.4 else 2 if density >= 0.2 else 1
     if not _SENTENCE_END.search(block.text):
         score += 1
     trigrams = Counter(zip(tokens, tokens[1:], tokens[2:], strict=False))

@@ -54,11 +54,9 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         removed.extend(layout.removed)
         language = detect_language(body_blocks, document, profile)
     else:
-        body = None
-        if len(document.html) <= max_fallback_chars:
-            body = body_from_trafilatura(document.html, document.url)
-        if body is None or not body.text:
-            body, _ = body_from_content(document)
+        fallback = (body_from_trafilatura(document.html, document.url)
+                    if len(document.html) <= max_fallback_chars else None)
+        body = fallback if fallback is not None and fallback.text else body_from_content(document)[0]
         language = detect_language(list(body.paragraphs), document, profile)
     title = blocks[layout.title].text if layout.title is not None else ""
     if layout.anchor is None or (not title and layout.category_line is not None):

@@ -22,6 +22,8 @@ BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃∙*]|-(?=\s)|–(
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
 MAX_THEME_WORDS = 12
+MAX_LINK_DENSITY = 0.6
+"""Blocks whose text is more link text than this are navigation, not body."""
 TRAIL_MARKS = frozenset({"breadcrumb", "breadcrumbs", "crumbs", "ariane"})
 
 
@@ -116,7 +118,7 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
         elif block.dropped is None and block.furniture is not None:
             removed.append(Removal(text=block.text, reason=block.furniture))
     # Link lists after the last paragraph ("Read more", related items) are navigation.
-    while body and blocks[body[-1]].link_density > 0.6 and len(body) > 1:
+    while body and blocks[body[-1]].link_density > MAX_LINK_DENSITY and len(body) > 1:
         dropped = blocks[body.pop()]
         removed.append(Removal(text=dropped.text, reason="navigation"))
     return Layout(anchor=anchor, category_line=category_line, title=title,
@@ -207,5 +209,5 @@ def body_from_trafilatura(html: str, url: str) -> Body:
 def body_from_content(document: Document) -> tuple[Body, list[Block]]:
     """Every kept, non-furniture, not link-dominated block: the fallback of last resort."""
     blocks = [block for block in document.blocks
-              if block.is_content and block.link_density <= 0.6]
+              if block.is_content and block.link_density <= MAX_LINK_DENSITY]
     return body_from_blocks(blocks), blocks

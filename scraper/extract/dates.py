@@ -15,7 +15,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from scraper.models import DateMention
+from scraper.models import DateMention, Precision
 from scraper.profile import SiteProfile, load_lexicon
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -57,14 +57,23 @@ def _month_names(languages: tuple[str, ...]) -> dict[str, int]:
 @functools.cache
 def _patterns(languages: tuple[str, ...]) -> re.Pattern[str]:
     names = sorted(_month_names(languages), key=len, reverse=True)
-    month = r"(?:" + "|".join(re.escape(name) for name in names) + r")\.?"
+    # Abbreviations (a prefix of the month's full name) may end in "." ("Sept."); full names
+    # may not, or a sentence's full stop would join the date.
+    months = _month_names(languages)
+    abbreviations = {name for name in names
+                     if any(other != name and other.startswith(name) and months[other] == number
+                            for other, number in months.items())}
+    month = r"(?:" + "|".join(
+        re.escape(name) + (r"\.?" if name in abbreviations else "") for name in names
+    ) + r")"
     joiner = r"\s*(?:-|–|—|to|and|until|till|through|au|et|à)\s*"
     weekday = (r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|"
                r"mercredi|jeudi|vendredi|samedi|dimanche),?\s+(?:the\s+)?)?")
     of = r"(?:\s+of)?\s+"
     parts = [
         # 30 June to 2 July 2016 / 30 juin au 2 juillet 2016
-        rf"(?P<d1a>{DAY}){of}(?P<m1a>{month}){joiner}(?P<d2a>{DAY}){of}(?P<m2a>{month})"
+        rf"(?P<d1a>{DAY}){of}(?P<m1a>{month})(?:,?\s+(?P<y1a>{YEAR}))?{joiner}"
+        rf"(?P<d2a>{DAY}){of}(?P<m2a>{month})"
         rf"(?:,?\s+(?P<ya>{YEAR}))?",
         # 3-7 October 2022 / 17 and 18 February / the 25th and 26th of April / 3 au 5 mars
         rf"{weekday}(?P<d1b>{DAY}){joiner}(?:the\s+)?(?P<d2b>{DAY}){of}(?P<mb>{month})"
@@ -80,7 +89,7 @@ def _patterns(languages: tuple[str, ...]) -> re.Pattern[str]:
         # 2014-2020
         rf"(?P<y1g>{YEAR})\s*[-–/]\s*(?P<y2g>{YEAR})",
         # by 2030
-        rf"(?:{YEAR_WORDS})\s+(?P<yh>{YEAR})",
+        rf"(?:{YEAR_WORDS})\s+(?P<yh>{YEAR})(?!\s*[-–/]\s*{YEAR})",
     ]
     body = "|".join(f"(?:{part})" for part in parts)
     return re.compile(rf"(?<![\w/.-])(?:{body})(?![\w]){_NOT_NUMBER_AFTER}", re.IGNORECASE)
@@ -112,6 +121,7 @@ def _build(match: re.Match[str], months: dict[str, int],
            published: dt.date | None) -> DateMention | None:
     group = match.group
     text = match.group().strip(" ,")
+    precision: Precision
 
     def month_of(name: str) -> int:
         return months[name.lower().rstrip(".")]
@@ -122,7 +132,7 @@ def _build(match: re.Match[str], months: dict[str, int],
         year = int(group("ya")) if group("ya") else _infer_year(m2, d2, published)
         if year is None:
             return None
-        start_year = year - 1 if m1 > m2 else year
+        start_year = int(group("y1a")) if group("y1a") else (year - 1 if m1 > m2 else year)
         start, end = dt.date(start_year, m1, d1), dt.date(year, m2, d2)
         precision = "day"
     elif group("d1b"):

@@ -16,7 +16,7 @@ def _goal_words(languages: tuple[str, ...]) -> frozenset[str]:
     for language in languages:
         lexicon = load_lexicon(language)
         if lexicon is not None:
-            found.update(lexicon.words.goal_intro)
+            found.update(" ".join(words(phrase)) for phrase in lexicon.words.goal_intro)
     return frozenset(found)
 
 
@@ -25,7 +25,8 @@ def is_goal_intro(intro: str | None, languages: tuple[str, ...] = ("en", "fr")) 
     "have jointly pledged to:", "Nos objectifs :")."""
     if not intro or not intro.rstrip().endswith(":"):
         return False
-    return bool(set(words(intro)) & _goal_words(languages))
+    sequence = f" {' '.join(words(intro))} "
+    return any(f" {phrase} " in sequence for phrase in _goal_words(languages))
 
 
 def extract_goals(lists: tuple[ListBlock, ...] | list[ListBlock],

@@ -202,6 +202,19 @@ def _intro_attribution(paragraph: str, words: _Words) -> _Attribution | None:
     return _Attribution(speaker=speaker, role=role, cue=verb.group(1))
 
 
+def _first_clause(text: str, words: _Words) -> str:
+    """``text`` up to the first ".", ";" or ":" that ends a clause; the full stop of an
+    honorific ("Mr.", "M.") or an initial ("J.") does not."""
+    for match in re.finditer(r"[.;:](?=\s|$)", text):
+        if match.group() == ".":
+            before = text[: match.start()].split()
+            last = before[-1].lower() if before else ""
+            if f"{last}." in words.honorifics or (len(last) == 1 and last.isalpha()):
+                continue
+        return text[: match.start()]
+    return text
+
+
 def _after_attribution(rest: str, words: _Words) -> _Attribution | None:
     """Attribution after a closing mark: ", said NAME, ROLE." / ", déclare le ROLE, NAME."."""
     match = re.match(r"^\s*[,.]?\s*", rest)
@@ -209,7 +222,7 @@ def _after_attribution(rest: str, words: _Words) -> _Attribution | None:
     verb = _find_verb(tail[:40], words)
     if verb is None or verb.start() > 2:
         return None
-    phrase = re.split(r"[.;:](?:\s|$)", tail[verb.end() :], maxsplit=1)[0]
+    phrase = _first_clause(tail[verb.end() :], words)
     speaker, role = _who(phrase.strip(" ,"), words)
     if speaker is None and role is None:
         return None

@@ -1,0 +1,140 @@
+"""Date expressions in prose: one mention per expression, ISO start/end, day/month/year
+precision, a missing year taken nearest the publication date (DESIGN.md, `date_mentions`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scraper.extract.dates import extract_date_mentions
+
+PUBLISHED = dt.date(2022, 10, 20)
+
+Row = tuple[str, str, str, str]
+"""(text, start, end, precision) of one mention."""
+
+
+def _mentions(paragraphs: list[str], published: dt.date | None) -> list[Row]:
+    return [
+        (mention.text, mention.start.isoformat(), mention.end.isoformat(), mention.precision)
+        for mention in extract_date_mentions(paragraphs, published=published)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "expected"),
+    [
+        # English, with a year
+        pytest.param("Training ran on 3-7 October 2022 in Kyiv.", PUBLISHED,
+                     [("3-7 October 2022", "2022-10-03", "2022-10-07", "day")], id="en-day-range-hyphen"),
+        pytest.param("The call closed in November 2021.", PUBLISHED,
+                     [("November 2021", "2021-11-01", "2021-11-30", "month")], id="en-month"),
+        pytest.param("The congress met on 17 and 18 February 2015.", PUBLISHED,
+                     [("17 and 18 February 2015", "2015-02-17", "2015-02-18", "day")], id="en-day-and-day"),
+        pytest.param("The summit ran from 30 June to 2 July 2016 in Ghent.", PUBLISHED,
+                     [("30 June to 2 July 2016", "2016-06-30", "2016-07-02", "day")], id="en-cross-month-range"),
+        pytest.param("It opens on Friday, 14 of October 2016.", PUBLISHED,
+                     [("Friday, 14 of October 2016", "2016-10-14", "2016-10-14", "day")], id="en-weekday-day-of-month"),
+        pytest.param("It opens on October 14, 2016.", PUBLISHED,
+                     [("October 14, 2016", "2016-10-14", "2016-10-14", "day")], id="en-month-day-comma-year"),
+        pytest.param("Mayors met from October 2022 to May 2023.", PUBLISHED,
+                     [("October 2022 to May 2023", "2022-10-01", "2023-05-31", "month")], id="en-month-range"),
+        pytest.param("The 2014-2020 period is ending.", PUBLISHED,
+                     [("2014-2020", "2014-01-01", "2020-12-31", "year")], id="en-year-range"),
+        pytest.param("Towns aim for climate neutrality by 2030.", PUBLISHED,
+                     [("2030", "2030-01-01", "2030-12-31", "year")], id="en-by-year"),
+        # English, no year: the year nearest the publication date
+        pytest.param("Mayors met on the 25th and 26th of April in Brussels.", dt.date(2019, 5, 2),
+                     [("25th and 26th of April", "2019-04-25", "2019-04-26", "day")], id="en-ordinals-year-before"),
+        pytest.param("Mayors meet on the 25th and 26th of April in Brussels.", dt.date(2019, 12, 20),
+                     [("25th and 26th of April", "2020-04-25", "2020-04-26", "day")], id="en-ordinals-next-year"),
+        pytest.param("The workshop runs 12-14 September in Lyon.", dt.date(2022, 8, 1),
+                     [("12-14 September", "2022-09-12", "2022-09-14", "day")], id="en-range-no-year"),
+        pytest.param("Towns met from 11th to 17th June in Riga.", PUBLISHED,
+                     [("11th to 17th June", "2022-06-11", "2022-06-17", "day")], id="en-ordinal-range-no-year"),
+        pytest.param("Mayors met on 28 December in Kyiv.", dt.date(2023, 1, 10),
+                     [("28 December", "2022-12-28", "2022-12-28", "day")], id="en-day-previous-year"),
+        pytest.param("The exchange ran from 28 December to 3 January in Riga.", dt.date(2023, 1, 10),
+                     [("28 December to 3 January", "2022-12-28", "2023-01-03", "day")], id="en-range-over-new-year"),
+        # French
+        pytest.param("Le congrès se tiendra du 3 au 5 mars 2023 à Paris.", PUBLISHED,
+                     [("3 au 5 mars 2023", "2023-03-03", "2023-03-05", "day")], id="fr-du-au"),
+        pytest.param("La charte a été signée le 8 mars 2012.", PUBLISHED,
+                     [("8 mars 2012", "2012-03-08", "2012-03-08", "day")], id="fr-le-day"),
+        pytest.param("Le réseau a été créé en mai 2006.", PUBLISHED,
+                     [("mai 2006", "2006-05-01", "2006-05-31", "month")], id="fr-en-month"),
+        pytest.param("Le règlement s'applique à partir du 1er juillet 2021.", PUBLISHED,
+                     [("1er juillet 2021", "2021-07-01", "2021-07-01", "day")], id="fr-premier"),
+        pytest.param("Les maires se sont réunis les 25 et 26 avril 2019.", PUBLISHED,
+                     [("25 et 26 avril 2019", "2019-04-25", "2019-04-26", "day")], id="fr-les-et"),
+        pytest.param("La période 2021-2027 commence.", PUBLISHED,
+                     [("2021-2027", "2021-01-01", "2027-12-31", "year")], id="fr-year-range"),
+        pytest.param("Le réseau existe depuis 2015.", PUBLISHED,
+                     [("2015", "2015-01-01", "2015-12-31", "year")], id="fr-depuis-year"),
+        # Mixed with numbers that are not dates
+        pytest.param("In 2019, 2000 participants came.", PUBLISHED,
+                     [("2019", "2019-01-01", "2019-12-31", "year")], id="year-beside-count"),
+        pytest.param("Mayors met on 28 December.", dt.date(2023, 1, 10),
+                     [("28 December", "2022-12-28", "2022-12-28", "day")], id="en-day-at-sentence-end"),
+        pytest.param("It ran from 28 December 2022 to 3 January 2023.", PUBLISHED,
+                     [("28 December 2022 to 3 January 2023", "2022-12-28", "2023-01-03", "day")],
+                     id="en-range-both-years"),
+        pytest.param("Funding in 2014-2020 was spent.", PUBLISHED,
+                     [("2014-2020", "2014-01-01", "2020-12-31", "year")], id="en-year-range-after-preposition"),
+    ],
+)
+def test_date_mention(sentence: str, published: dt.date, expected: list[Row]) -> None:
+    assert _mentions([sentence], published) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The project received EUR 2.5 million from the fund.", id="en-amount"),
+        pytest.param("Article 11 of the Charter protects local finances.", id="article-number"),
+        pytest.param("COVID-19 hit local budgets hard.", id="covid-19"),
+        pytest.param("Call the secretariat on +32 2 511 74 77 for details.", id="phone-number"),
+        pytest.param("Le projet a reçu 2,5 millions d'euros.", id="fr-amount"),
+        pytest.param("More than 2000 participants attended.", id="count-2000"),
+        pytest.param("A town of 10.000 inhabitants joined.", id="thousands-dot"),
+        pytest.param("Une commune de 10 000 habitants a rejoint le réseau.", id="fr-thousands-space"),
+        pytest.param("The network spent 2020 euros on printing.", id="year-like-amount"),
+    ],
+)
+def test_not_a_date(sentence: str) -> None:
+    assert _mentions([sentence], PUBLISHED) == []
+
+
+def test_yearless_date_without_publication_date_gives_nothing() -> None:
+    assert _mentions(["The workshop runs 12-14 September in Lyon."], None) == []
+
+
+def test_mentions_in_reading_order_across_paragraphs() -> None:
+    paragraphs = [
+        "Training ran on 3-7 October 2022, after the call of November 2021.",
+        "No date in this paragraph.",
+        "Towns aim for neutrality by 2030. La charte a été signée le 8 mars 2012.",
+    ]
+    texts = [text for text, *_ in _mentions(paragraphs, PUBLISHED)]
+    assert texts == ["3-7 October 2022", "November 2021", "2030", "8 mars 2012"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("We met last December in Kyiv.",
+                     ("last December", "2021-12-01", "2021-12-31", "month", True), id="en-last-month"),
+        pytest.param("Les maires se sont réunis en décembre dernier.",
+                     ("décembre dernier", "2021-12-01", "2021-12-31", "month", True), id="fr-mois-dernier"),
+    ],
+)
+@pytest.mark.xfail(strict=True, reason=(
+    "relative expressions are not implemented: 'last December' / 'décembre dernier' "
+    "(published 2022-10-20) give no mention, should give 2021-12-01..2021-12-31, month, "
+    "relative=true (DESIGN.md date_mentions)"))
+def test_relative_expression_resolved_against_published(
+        sentence: str, expected: tuple[str, str, str, str, bool]) -> None:
+    mentions = extract_date_mentions([sentence], published=PUBLISHED)
+    assert [(mention.text, mention.start.isoformat(), mention.end.isoformat(),
+             mention.precision, mention.relative) for mention in mentions] == [expected]

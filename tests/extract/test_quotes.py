@@ -1,0 +1,133 @@
+"""Attributed direct quotes: text without outer marks, speaker without honorifics, role
+without its article, the cue as written, paragraphs counted (DESIGN.md, `quotes`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.extract.quotes import extract_quotes
+
+Row = tuple[str, str | None, str | None, str | None, int]
+"""(text, speaker, role, cue, paragraphs) of one quote."""
+
+def _quotes(paragraphs: list[str]) -> list[Row]:
+    return [(quote.text, quote.speaker, quote.role, quote.cue, quote.paragraphs)
+            for quote in extract_quotes(paragraphs)]
+
+
+@pytest.mark.parametrize(
+    ("paragraphs", "expected"),
+    [
+        # The seed patterns: an intro paragraph ending in ":" and the quote after it
+        pytest.param(["According to Anna Berg, Mayor of Umeå:", "“Towns need stable budgets.", "Without them nothing works.”"],
+                     [("Towns need stable budgets.\n\nWithout them nothing works.", "Anna Berg", "Mayor of Umeå", "According to", 2)],
+                     id="en-according-to-two-paragraphs"),
+        pytest.param(["According to Anna Berg, Mayor of Umeå:", "“Towns need stable budgets to plan.”"],
+                     [("Towns need stable budgets to plan.", "Anna Berg", "Mayor of Umeå", "According to", 1)],
+                     id="en-according-to-one-paragraph"),
+        pytest.param(["Opening the day, the CEMR Secretary General, Fabrizio Rossi, stressed their role:", "“Towns are the first responders.”"],
+                     [("Towns are the first responders.", "Fabrizio Rossi", "CEMR Secretary General", "stressed", 1)],
+                     id="en-role-before-name"),
+        pytest.param(["Opening the day, the CEMR Secretary General, Mr. Fabrizio Rossi, stressed their role:", "“Towns are the first responders.”"],
+                     [("Towns are the first responders.", "Fabrizio Rossi", "CEMR Secretary General", "stressed", 1)],
+                     id="en-role-before-mr-name"),
+        # Attribution in the same paragraph
+        pytest.param(['Jan Novak, Mayor of Brno, stated: "Cohesion policy is for all regions."'],
+                     [("Cohesion policy is for all regions.", "Jan Novak", "Mayor of Brno", "stated", 1)],
+                     id="en-name-role-stated-colon"),
+        pytest.param(["“Twinning is the backbone of Europe,” said Anna Berg, Mayor of Umeå."],
+                     [("Twinning is the backbone of Europe", "Anna Berg", "Mayor of Umeå", "said", 1)],
+                     id="en-said-after-quote"),
+        pytest.param(['"Local democracy needs resources and trust," said CEMR President.'],
+                     [("Local democracy needs resources and trust", None, "CEMR President", "said", 1)],
+                     id="en-role-only"),
+        pytest.param(["Anna Berg goes on to say: “Towns need stable budgets to plan.”"],
+                     [("Towns need stable budgets to plan.", "Anna Berg", None, "goes on to say", 1)],
+                     id="en-goes-on-to-say"),
+        # French
+        pytest.param(["« Les communes doivent être associées à la relance », déclare le Secrétaire général du CCRE, Paul Roy."],
+                     [("Les communes doivent être associées à la relance", "Paul Roy", "Secrétaire général du CCRE", "déclare", 1)],
+                     id="fr-declare-role-name"),
+        pytest.param(["Selon Marie Dupont, présidente de la commission :", "« Il faut des moyens pour les communes. »", "« Sans eux, rien ne change. »"],
+                     [("Il faut des moyens pour les communes.\n\nSans eux, rien ne change.", "Marie Dupont", "présidente de la commission", "Selon", 2)],
+                     id="fr-selon-reopened-paragraphs"),
+        pytest.param(["Jean Martin, maire de Lyon, a souligné : « La ville doit rester accessible à tous. »"],
+                     [("La ville doit rester accessible à tous.", "Jean Martin", "maire de Lyon", "a souligné", 1)],
+                     id="fr-name-role-a-souligne"),
+        # Honorifics are not part of the speaker
+        pytest.param(['Ms. Anna Berg, Mayor of Umeå, stated: "Towns need stable budgets to plan."'],
+                     [("Towns need stable budgets to plan.", "Anna Berg", "Mayor of Umeå", "stated", 1)],
+                     id="en-ms-dot-before"),
+        pytest.param(["“Twinning is the backbone of Europe,” said Mr Jan Novak, Mayor of Brno."],
+                     [("Twinning is the backbone of Europe", "Jan Novak", "Mayor of Brno", "said", 1)],
+                     id="en-mr-no-dot-after"),
+        pytest.param(["Mme Marie Dupont, présidente de la commission, a souligné : « Il faut des moyens pour les communes. »"],
+                     [("Il faut des moyens pour les communes.", "Marie Dupont", "présidente de la commission", "a souligné", 1)],
+                     id="fr-mme-before"),
+        pytest.param(["« Les communes doivent être associées à la relance », a déclaré Mme Marie Dupont, présidente de la commission."],
+                     [("Les communes doivent être associées à la relance", "Marie Dupont", "présidente de la commission", "a déclaré", 1)],
+                     id="fr-mme-after"),
+        pytest.param(["“Twinning is the backbone of Europe,” said Mr. Jan Novak, Mayor of Brno."],
+                     [("Twinning is the backbone of Europe", "Jan Novak", "Mayor of Brno", "said", 1)],
+                     id="en-mr-dot-after"),
+        pytest.param(["« Les communes doivent être associées à la relance », a déclaré M. Paul Roy, secrétaire général du CCRE."],
+                     [("Les communes doivent être associées à la relance", "Paul Roy", "secrétaire général du CCRE", "a déclaré", 1)],
+                     id="fr-m-dot-after"),
+        # A statement introduced by a colon, with no marks at all
+        pytest.param(["According to Anna Berg, Mayor of Umeå:", "Towns need stable budgets to plan their investments."],
+                     [("Towns need stable budgets to plan their investments.", "Anna Berg", "Mayor of Umeå", "According to", 1)],
+                     id="en-colon-no-marks",
+                     marks=pytest.mark.xfail(strict=True, reason=(
+                         "an unmarked statement after 'According to NAME, ROLE:' is ignored (no "
+                         "quote), should be a quote of the following paragraph (DESIGN.md: "
+                         "'a statement introduced by a colon with no marks is a quote')"))),
+    ],
+)
+def test_quote(paragraphs: list[str], expected: list[Row]) -> None:
+    assert _quotes(paragraphs) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        pytest.param(["The project “Cities for Equality” brings together twelve towns."], id="en-project-title"),
+        pytest.param(["Le projet « La ville pour l'égalité » réunit douze communes."], id="fr-project-title"),
+        pytest.param(["The report “Local Governments in Europe: Structures and Competences” was presented by Anna Berg."],
+                     id="en-long-report-title"),
+        pytest.param(["Anna Berg insisted that local authorities must be heard."], id="en-indirect-insisted-that"),
+        pytest.param(["Anna Berg called on the Member States to respect local self-government."], id="en-indirect-called-on"),
+        pytest.param(["Marie Dupont a insisté sur le fait que les communes doivent être entendues."], id="fr-indirect"),
+    ],
+)
+def test_not_a_quote(paragraphs: list[str]) -> None:
+    assert _quotes(paragraphs) == []
+
+
+def test_surname_resolves_to_full_name_given_earlier() -> None:
+    paragraphs = ['Anna Berg, Mayor of Umeå, stated: "Towns need stable budgets to plan."',
+                  "“Without them nothing works in the long run,” added Berg."]
+    assert [(quote.speaker, quote.role) for quote in extract_quotes(paragraphs)] == [
+        ("Anna Berg", "Mayor of Umeå"), ("Anna Berg", None)]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a pronoun cue is dropped: '“...,” she added.' after a quote by Anna Berg gives no second "
+    "quote, should give one with speaker 'Anna Berg' (DESIGN.md: pronouns resolve to the full "
+    "name given earlier)"))
+def test_pronoun_resolves_to_full_name_given_earlier() -> None:
+    paragraphs = ['Anna Berg, Mayor of Umeå, stated: "Towns need stable budgets to plan."',
+                  "“Without them nothing works in the long run,” she added."]
+    assert [(quote.speaker, quote.cue) for quote in extract_quotes(paragraphs)] == [
+        ("Anna Berg", "stated"), ("Anna Berg", "added")]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "an attribution in the middle of a quote ends it: '“Twinning is the backbone of Europe,” "
+    "declares Anna Berg. “It builds trust between people.”' gives text 'Twinning is the "
+    "backbone of Europe' only, should be ONE quote holding both parts joined by a space"))
+def test_attribution_in_the_middle_gives_one_quote() -> None:
+    paragraphs = ["“Twinning is the backbone of Europe,” declares Anna Berg. “It builds trust between people.”"]
+    quotes = extract_quotes(paragraphs)
+    assert [(quote.speaker, quote.cue) for quote in quotes] == [("Anna Berg", "declares")]
+    assert quotes[0].text.startswith("Twinning is the backbone of Europe")
+    assert quotes[0].text.endswith(" It builds trust between people.")
