@@ -7,17 +7,39 @@ failed, 2 on a usage or input error, which is always one line that says what to 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
+import shlex
+import time
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from scraper.errors import ScraperError
 from scraper.models import Article
-from scraper.pipeline import extract, read_page, url_from_page
+from scraper.pipeline import (
+    DEFAULT_FETCH_OPTIONS,
+    CrawlEvent,
+    CrawlSettings,
+    CrawlState,
+    CrawlSummary,
+    FetchError,
+    FetchOptions,
+    JsonlWriter,
+    Mirror,
+    demo_id_range,
+    extract,
+    extract_warc,
+    fetch_article_sync,
+    open_crawl,
+    read_page,
+    run_crawl,
+    url_from_page,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -61,6 +83,62 @@ def _build_parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, help="write the record to this file instead of stdout"
     )
 
+    get_parser = commands.add_parser(
+        "get",
+        help="import single URLs (any site) -> JSONL records",
+        description="Fetch URLs politely (robots.txt, retries) and write their records as "
+        "JSONL. CEMR pages get full records; other sites get text, title and date.",
+        epilog="Example: scraper get https://ccre.org/en/actualites/view/4384 -o records.jsonl",
+    )
+    get_parser.add_argument("urls", metavar="URL", nargs="+", help="absolute http(s) URLs")
+    get_parser.add_argument("-o", "--output", default="-", help="JSONL file (default: stdout)")
+    get_parser.add_argument("--profile", help="site profile name or .toml (default: by host)")
+    _add_fetch_options(get_parser)
+
+    crawl_parser = commands.add_parser(
+        "crawl",
+        help="batch-crawl the archive -> JSONL (resumable)",
+        description="Crawl a site's whole news archive: discover items (listing pages and id "
+        "enumeration), fetch them politely, write one record per item. Killed or "
+        "interrupted, it resumes with --resume: nothing lost, nothing written twice.",
+        epilog="Example: scraper crawl --site cemr -o cemr.jsonl --lang en,fr --resume",
+    )
+    crawl_parser.add_argument("--site", default="cemr",
+                              help="site profile: bundled name or .toml (default: cemr)")
+    crawl_parser.add_argument("--base-url", help="crawl a mirror of the site at this URL")
+    crawl_parser.add_argument("-o", "--output", default="records.jsonl",
+                              help="records, JSONL (default: records.jsonl; - for stdout)")
+    crawl_parser.add_argument("--state", help="state file (default: OUTPUT.state.db)")
+    crawl_parser.add_argument("--failures",
+                              help="failed URLs, JSONL (default: OUTPUT.failures.jsonl)")
+    crawl_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
+    crawl_parser.add_argument("--lang", default="en,fr", help="languages (default: en,fr)")
+    crawl_parser.add_argument("--max-items", type=_positive_int, help="stop after N records")
+    crawl_parser.add_argument("--ids", type=_id_range,
+                              help="item id range FROM-TO or FROM- (default: from the "
+                              "profile's first id to past the newest listed one)")
+    crawl_parser.add_argument("--listing-pages", type=_positive_int, default=1,
+                              help="listing pages read per listing to find items (default: 1)")
+    crawl_parser.add_argument("--resume", action="store_true",
+                              help="continue the crawl recorded in the state file")
+    crawl_parser.add_argument("--refresh", action="store_true",
+                              help="with --resume: fetch done items again, conditionally "
+                              "(unchanged pages cost a 304 and are not rewritten)")
+    _add_fetch_options(crawl_parser)
+
+    demo_parser = commands.add_parser(
+        "demo",
+        help="serve the bundled offline archive on 127.0.0.1 and crawl it",
+        description="Serve the bundled offline archive (fixtures/demo) on 127.0.0.1 and crawl "
+        "it end to end, politeness relaxed, into a JSONL file.",
+        epilog="Example: scraper demo -o demo.jsonl",
+    )
+    demo_parser.add_argument("--archive", type=Path, default=Path("fixtures/demo"),
+                             help="the archive folder (default: fixtures/demo)")
+    demo_parser.add_argument("-o", "--output", default="demo.jsonl",
+                             help="records, JSONL (default: demo.jsonl, overwritten)")
+    demo_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
+
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the record",
@@ -70,7 +148,60 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_fetch_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--delay", type=_non_negative_float,
+                        help=f"seconds between requests to a host (default: "
+                        f"{DEFAULT_FETCH_OPTIONS.delay:g}; robots.txt Crawl-delay may raise it)")
+    parser.add_argument("--concurrency", type=_positive_int,
+                        help=f"requests in flight per host (default: {DEFAULT_FETCH_OPTIONS.per_host})")
+    parser.add_argument("--contact", help="URL or e-mail added to the User-Agent")
+    parser.add_argument("--retries", type=_non_negative_int,
+                        help=f"retries of transient failures (default: {DEFAULT_FETCH_OPTIONS.retries})")
+
+
+def _fetch_options(arguments: argparse.Namespace) -> FetchOptions:
+    changes: dict[str, object] = {}
+    for name, field in (("delay", "delay"), ("concurrency", "per_host"),
+                        ("contact", "contact"), ("retries", "retries")):
+        value = getattr(arguments, name, None)
+        if value is not None:
+            changes[field] = value
+    return DEFAULT_FETCH_OPTIONS.model_copy(update=changes)
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
+
+
+def _non_negative_int(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    return int(text)
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {text!r}")
+    return value
+
+
+def _id_range(text: str) -> tuple[int, int | None]:
+    first, separator, last = text.partition("-")
+    if not first.isdigit() or not separator or (last and not last.isdigit()) or (
+            last and int(last) < int(first)):
+        raise argparse.ArgumentTypeError(f"expected FROM-TO or FROM-, got {text!r}")
+    return int(first), int(last) if last else None
+
+
 def _run_extract(arguments: argparse.Namespace) -> int:
+    if arguments.page.endswith((".warc", ".warc.gz")):
+        return _run_extract_warc(arguments)
     data = read_page(arguments.page, stdin=sys.stdin.buffer)
     url = arguments.url or url_from_page(data)
     if url is None:
@@ -80,6 +211,117 @@ def _run_extract(arguments: argparse.Namespace) -> int:
     article = extract(data, url, profile=arguments.profile)
     _write(article.model_dump_json(indent=2) + "\n", arguments.output)
     return EXIT_OK
+
+
+def _run_extract_warc(arguments: argparse.Namespace) -> int:
+    if not Path(arguments.page).is_file():
+        raise ScraperError(f"{arguments.page}: no such file")
+    with JsonlWriter(arguments.output or "-", append=False) as writer:
+        for article in extract_warc(arguments.page, profile=arguments.profile):
+            writer.write(article)
+    return EXIT_OK
+
+
+def _run_get(arguments: argparse.Namespace) -> int:
+    options = _fetch_options(arguments)
+    failed = 0
+    with JsonlWriter(arguments.output, append=False) as writer:
+        for url in arguments.urls:
+            try:
+                article = fetch_article_sync(url, profile=arguments.profile, options=options)
+            except FetchError as error:
+                print(f"scraper: failed: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            writer.write(article)
+    print(f"scraper get: {len(arguments.urls) - failed} written, {failed} failed",
+          file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _run_crawl(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
+    output = arguments.output
+    stem = output if output != "-" else "crawl"
+    state_path = arguments.state or (f"{stem}.state.db" if output != "-" else None)
+    failures = Path(arguments.failures or f"{stem}.failures.jsonl")
+    languages = tuple(part.strip() for part in arguments.lang.split(",") if part.strip())
+    first_id, last_id = arguments.ids or (None, None)
+    settings = CrawlSettings(
+        site=arguments.site, base_url=arguments.base_url, languages=languages,
+        max_items=arguments.max_items, first_id=first_id, last_id=last_id,
+        listing_pages=arguments.listing_pages, refresh=arguments.refresh,
+    )
+    if arguments.refresh and not arguments.resume:
+        raise ScraperError("--refresh re-crawls an earlier crawl: use it with --resume")
+    state, _ = open_crawl(output, state_path, resume=arguments.resume)
+    resume_hint = shlex.join(["scraper", *argv] + ([] if arguments.resume else ["--resume"]))
+    return _crawl_and_report(settings, output=output, state=state, failures=failures,
+                             warc=arguments.warc, append=arguments.resume,
+                             options=_fetch_options(arguments), resume_hint=resume_hint)
+
+
+def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState,
+                      failures: Path, warc: str | None, append: bool, options: FetchOptions,
+                      resume_hint: str | None) -> int:
+    started = time.monotonic()
+    with _progress(state.counts()["pending"]) as on_event:
+        try:
+            summary = asyncio.run(run_crawl(
+                settings, output=output, state=state, failures=failures,
+                warc=Path(warc) if warc else None, append=append, options=options,
+                on_event=on_event))
+        except KeyboardInterrupt:
+            state.close()
+            hint = f"; resume with: {resume_hint}" if resume_hint else ""
+            print(f"scraper: interrupted{hint}", file=sys.stderr)
+            return 130
+    state.close()
+    print(f"scraper crawl: {summary.line(time.monotonic() - started)} -> {output}"
+          + (f"; failures in {failures}" if summary.failed else ""), file=sys.stderr)
+    return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+@contextlib.contextmanager
+def _progress(total: int) -> Iterator[Callable[[CrawlEvent, CrawlSummary], None] | None]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeRemainingColumn)
+
+    columns = (TextColumn("crawl"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[failed]} failed, {task.fields[rate]:.1f}/s"),
+               TimeRemainingColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("crawl", total=total or None, failed=0, rate=0.0)
+        started = time.monotonic()
+
+        def update(event: CrawlEvent, summary: CrawlSummary) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            progress.update(task, advance=1, failed=summary.failed,
+                            rate=summary.written / elapsed)
+
+        yield update
+
+
+def _run_demo(arguments: argparse.Namespace) -> int:
+    archive = arguments.archive
+    site = archive / "site"
+    if not site.is_dir():
+        raise ScraperError(f"{archive} holds no demo archive (no site/ folder): run from the "
+                           "repository root or pass --archive DIR")
+    first_id, last_id = demo_id_range(archive)
+    with Mirror(site) as mirror:
+        print(f"scraper demo: serving {site} at {mirror.base_url}", file=sys.stderr)
+        settings = CrawlSettings(site="cemr", base_url=mirror.base_url, first_id=first_id,
+                                 last_id=last_id, listing_pages=1)
+        options = DEFAULT_FETCH_OPTIONS.model_copy(update={"delay": 0.0, "per_host": 4})
+        state = CrawlState(":memory:")  # a demo always starts afresh
+        return _crawl_and_report(settings, output=arguments.output, state=state,
+                                 failures=Path(f"{arguments.output}.failures.jsonl"),
+                                 warc=arguments.warc, append=False, options=options,
+                                 resume_hint=None)
 
 
 def _run_schema(arguments: argparse.Namespace) -> int:
@@ -113,8 +355,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    runners = {"extract": _run_extract, "schema": _run_schema}
+    runners = {"extract": _run_extract, "schema": _run_schema, "get": _run_get,
+               "demo": _run_demo}
     try:
+        if arguments.command == "crawl":
+            return _run_crawl(arguments, list(argv if argv is not None else sys.argv[1:]))
         return runners[arguments.command](arguments)
     except ScraperError as error:
         print(f"scraper: error: {error}", file=sys.stderr)

@@ -29,3 +29,43 @@ class CleanOptions(BaseModel):
 
 
 DEFAULT_CLEAN_OPTIONS = CleanOptions()
+
+
+DEFAULT_DELAY = 1.0
+"""Seconds between two requests to one host (raised by robots.txt Crawl-delay)."""
+DEFAULT_PER_HOST = 2
+"""Requests in flight per host at most."""
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+"""Bodies larger than this are aborted while streaming."""
+DEFAULT_RETRIES = 3
+"""Retries after the first attempt, for timeouts, connection errors, 5xx, 429 and truncated
+bodies; other 4xx are never retried."""
+
+
+class FetchOptions(BaseModel):
+    """How politely and patiently pages are fetched."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    user_agent: str = Field(default="scraper (CEMR news archive research crawler)",
+                            min_length=1)
+    contact: str | None = Field(default=None, description="URL or e-mail added to the UA")
+    delay: float = Field(default=DEFAULT_DELAY, ge=0)
+    per_host: int = Field(default=DEFAULT_PER_HOST, ge=1, le=64)
+    connect_timeout: float = Field(default=10.0, gt=0)
+    read_timeout: float = Field(default=30.0, gt=0)
+    total_timeout: float = Field(default=60.0, gt=0)
+    max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    retries: int = Field(default=DEFAULT_RETRIES, ge=0, le=20)
+    backoff: float = Field(default=1.0, ge=0, description="first retry wait, doubled each time")
+    max_backoff: float = Field(default=60.0, ge=0)
+    max_retry_after: float = Field(default=600.0, ge=0,
+                                   description="longer Retry-After waits fail the URL instead")
+    respect_robots: bool = True
+
+    @property
+    def full_user_agent(self) -> str:
+        return f"{self.user_agent} (+{self.contact})" if self.contact else self.user_agent
+
+
+DEFAULT_FETCH_OPTIONS = FetchOptions()

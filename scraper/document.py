@@ -1,4 +1,4 @@
-"""The cleaned document that the clean stage hands to the extractors.
+"""Data handed between stages: the fetched page, and the cleaned document.
 
 Plain frozen data, no parsing: :mod:`scraper.clean` builds it from HTML once, and every
 extractor reads it. A page is rendered into *blocks*, the lines a text browser would show
@@ -11,6 +11,7 @@ element ids from the root (for container tests), and whether it sits in page fur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,6 +19,28 @@ if TYPE_CHECKING:
 
 JsonObject = dict[str, object]
 """A decoded JSON object (from JSON-LD)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A fetched response: what the fetch stage hands on (and what WARC files keep)."""
+
+    url: str
+    final_url: str
+    status: int
+    headers: dict[str, str]
+    """Response headers, names lower-cased."""
+    body: bytes
+    fetched_at: datetime
+
+    @property
+    def charset(self) -> str | None:
+        """The charset declared in the Content-Type header, if any."""
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "charset" and value:
+                return value.strip().strip('"')
+        return None
 
 
 @dataclass(frozen=True, slots=True)

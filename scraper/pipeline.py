@@ -6,23 +6,42 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
 import logging
 import re
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
+import httpx
 from pydantic import ValidationError
 
 from scraper.clean import clean_html, decode_html
-from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
-from scraper.errors import InputError, RecordError
+from scraper.config import (
+    DEFAULT_CLEAN_OPTIONS,
+    DEFAULT_FETCH_OPTIONS,
+    CleanOptions,
+    FetchOptions,
+)
+from scraper.discover import Target, item_number, item_target, listed_targets, listing_urls
+from scraper.document import Page
+from scraper.errors import ConfigError, FetchError, InputError, RecordError, ScraperError
 from scraper.extract import extract_article
+from scraper.export import JsonlWriter, WarcPageWriter, read_warc_pages, repair_jsonl
+from scraper.fetch import Fetcher
 from scraper.models import Article, FetchInfo
 from scraper.profile import SiteProfile, load_profile, profile_for_host
+from scraper.mirror import Mirror
+from scraper.state import CrawlState
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def extractor_version() -> str:
@@ -134,3 +153,389 @@ def url_from_page(data: bytes) -> str | None:
 def extract_text(html: str | bytes, url: str | None = None) -> str:
     """The record's ``text`` (the clean body) of one page."""
     return extract(html, url or "https://example.invalid/").text
+
+
+# Fetching: single URLs and whole-archive crawls ------------------------------------------
+
+
+def fetch_info(page: Page) -> FetchInfo:
+    """The record's fetch details of a fetched page."""
+    return FetchInfo(
+        fetched_at=page.fetched_at,
+        status=page.status,
+        final_url=page.final_url,
+        content_type=page.headers.get("content-type"),
+        etag=page.headers.get("etag"),
+        last_modified=page.headers.get("last-modified"),
+        sha256=hashlib.sha256(page.body).hexdigest(),
+    )
+
+
+def extract_page(page: Page, profile: SiteProfile) -> Article:
+    """The record of a fetched page (or of a page read back from a WARC file)."""
+    return extract(page.body, page.final_url, profile=profile, charset=page.charset,
+                   fetch=fetch_info(page))
+
+
+def _allowed_hosts(profile: SiteProfile, *urls: str) -> frozenset[str]:
+    hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
+    return frozenset(hosts | set(profile.urls.hosts))
+
+
+async def fetch_article(url: str, *, profile: SiteProfile | str | Path | None = None,
+                        options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                        client: httpx.AsyncClient | None = None) -> Article:
+    """Fetch one URL (politely: robots.txt, retries) and return its record. Raises
+    :class:`FetchError` when the page cannot be had."""
+    url = check_url(url)
+    site = resolve_profile(url, profile)
+    async with Fetcher(options, allowed_hosts=_allowed_hosts(site, url), client=client) as fetcher:
+        result = await fetcher.fetch(url)
+    if result.outcome != "done" or result.page is None:
+        raise FetchError(f"{url}: {result.reason or result.outcome}", url=url,
+                         status=result.status)
+    return extract_page(result.page, site)
+
+
+def fetch_article_sync(url: str, **keywords: Any) -> Article:
+    """:func:`fetch_article` for code without an event loop (scripts, notebooks)."""
+    return _run(fetch_article(url, **keywords))
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlEvent:
+    """One URL done with: its record, or the reason it has none."""
+
+    target: Target
+    status: str
+    """"done", "unchanged" (304), "skipped" or "failed"."""
+    article: Article | None = None
+    reason: str | None = None
+    attempts: int = 0
+    requests: int = 0
+    page: Page | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlSettings:
+    """What to crawl: the site, where, which languages and ids, how many items."""
+
+    site: str | Path = "cemr"
+    base_url: str | None = None
+    languages: tuple[str, ...] = ("en", "fr")
+    max_items: int | None = None
+    first_id: int | None = None
+    last_id: int | None = None
+    listing_pages: int = 1
+    concurrency: int | None = None
+    refresh: bool = False
+
+
+async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
+                       options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                       client: httpx.AsyncClient | None = None) -> AsyncIterator[CrawlEvent]:
+    """Discover, fetch and extract the archive, yielding one event per URL. The state is
+    updated after each event is consumed, so a consumer that writes the record before asking
+    for the next one never loses it; :meth:`CrawlState.reconcile` repairs the rest."""
+    profile = load_profile(settings.site)
+    base_url = (settings.base_url or profile.urls.canonical_base or "").rstrip("/")
+    if not base_url:
+        raise ConfigError(f"profile {profile.name} has no canonical_base: pass --base-url")
+    check_url(base_url)
+    profile = profile.with_mirror(base_url)
+    hosts = _allowed_hosts(profile, base_url)
+    async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
+        if state.get_setting("discovered") is None:
+            await _discover(fetcher, profile, base_url, settings, state)
+        if settings.refresh:
+            state.reset(["done"])
+        crawler = _Crawler(fetcher, profile, base_url, settings, state)
+        async for event in crawler.run():
+            yield event
+            crawler.record(event)
+
+
+async def _discover(fetcher: Fetcher, profile: SiteProfile, base_url: str,
+                    settings: CrawlSettings, state: CrawlState) -> None:
+    listed: list[Target] = []
+    for language in settings.languages:
+        for url in listing_urls(profile, base_url, language, settings.listing_pages):
+            result = await fetcher.fetch(url)
+            if result.outcome == "done" and result.page is not None:
+                html = decode_html(result.page.body, result.page.charset)
+                listed.extend(listed_targets(html, result.page.final_url, profile))
+            else:
+                logger.warning("listing %s: %s", url, result.reason)
+    numbers = [number for target in listed
+               if (number := item_number(profile, target.url)) is not None]
+    newest = settings.last_id or max(numbers, default=0)
+    first = settings.first_id if settings.first_id is not None else profile.discovery.first_id
+    state.add((target.url, target.key, "listed") for target in listed
+              if _in_languages(profile, target.url, settings.languages))
+    tail = 0 if settings.last_id else profile.discovery.max_misses
+    for language in settings.languages:
+        targets = (item_target(profile, base_url, language, number)
+                   for number in range(first, newest + tail + 1))
+        state.add((target.url, target.key, target.origin) for target in targets if target)
+    state.set_setting("newest", str(newest + tail))
+    state.set_setting("discovered", "1")
+    logger.info("discovered %d listed items, ids %d to %d", len(listed), first, newest)
+
+
+def _in_languages(profile: SiteProfile, url: str, languages: tuple[str, ...]) -> bool:
+    item = profile.parse_item_url(url)
+    return item is None or item.language in languages
+
+
+class _Crawler:
+    """Runs the workers of one crawl and turns fetch results into events."""
+
+    def __init__(self, fetcher: Fetcher, profile: SiteProfile, base_url: str,
+                 settings: CrawlSettings, state: CrawlState) -> None:
+        self.fetcher = fetcher
+        self.profile = profile
+        self.base_url = base_url
+        self.settings = settings
+        self.state = state
+        self.pending: deque[Target] = deque(
+            Target(row.url, row.item or row.url, row.origin)
+            for row in state.with_status("pending"))
+        self.validators = {row.url: (row.etag, row.last_modified)
+                           for row in state.with_status("pending") if row.etag or row.last_modified}
+        self.done = state.counts()["done"] if not settings.refresh else 0
+        self.newest = int(state.get_setting("newest") or 0)
+        self.wake = asyncio.Event()
+
+    async def run(self) -> AsyncIterator[CrawlEvent]:
+        events: asyncio.Queue[CrawlEvent | None] = asyncio.Queue()
+        workers = self.settings.concurrency or self.fetcher.options.per_host
+        active = 0
+
+        async def work() -> None:
+            nonlocal active
+            while self.pending:
+                target = self.pending.popleft()
+                active += 1
+                try:
+                    await events.put(await self._process(target))
+                finally:
+                    active -= 1
+            await events.put(None)
+
+        tasks = [asyncio.create_task(work()) for _ in range(workers)]
+        finished = 0
+        try:
+            while finished < len(tasks) or not events.empty():
+                event = await events.get()
+                if event is None:
+                    finished += 1
+                    if finished == len(tasks) and self.pending:
+                        tasks.append(asyncio.create_task(work()))  # the tail grew
+                    continue
+                yield event
+                if event.status == "done":
+                    self.done += 1
+                    if self.settings.max_items and self.done >= self.settings.max_items:
+                        return
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _process(self, target: Target) -> CrawlEvent:
+        etag, last_modified = self.validators.get(target.url, (None, None))
+        result = await self.fetcher.fetch(target.url, etag=etag, last_modified=last_modified)
+        def event(status: str, *, reason: str | None = None,
+                  article: Article | None = None) -> CrawlEvent:
+            return CrawlEvent(target, status, article=article, reason=reason,
+                              attempts=result.attempts, requests=result.requests,
+                              page=result.page)
+
+        if result.outcome == "not_modified":
+            return event("unchanged", reason="not modified (304)")
+        if result.outcome != "done" or result.page is None:
+            status: str = result.outcome
+            if status == "skipped" and result.status == 404 and target.origin != "enumerated":
+                status = "failed"
+            return event(status, reason=result.reason)
+        try:
+            article = extract_page(result.page, self.profile)
+        except ScraperError as error:
+            return event("failed", reason=f"extraction failed: {error}")
+        self._extend_tail(target)
+        return event("done", article=article)
+
+    def _extend_tail(self, target: Target) -> None:
+        """An item beyond the newest known id: enumerate max_misses more ids past it."""
+        number = item_number(self.profile, target.url)
+        if number is None or self.settings.last_id or number + \
+                self.profile.discovery.max_misses <= self.newest:
+            return
+        start, self.newest = self.newest + 1, number + self.profile.discovery.max_misses
+        self.state.set_setting("newest", str(self.newest))
+        for language in self.settings.languages:
+            targets = [item_target(self.profile, self.base_url, language, each)
+                       for each in range(start, self.newest + 1)]
+            fresh = [target for target in targets if target is not None]
+            self.state.add((each.url, each.key, each.origin) for each in fresh)
+            self.pending.extend(fresh)
+
+    def record(self, event: CrawlEvent) -> None:
+        """Write an event's outcome into the state (after the consumer has taken it)."""
+        page = event.page
+        status = {"unchanged": "done"}.get(event.status, event.status)
+        self.state.mark(
+            event.target.url, status, reason=event.reason, attempts=event.attempts,
+            http_status=page.status if page else None,
+            etag=page.headers.get("etag") if page else None,
+            last_modified=page.headers.get("last-modified") if page else None,
+            sha256=hashlib.sha256(page.body).hexdigest() if page and page.body else None,
+        )
+
+
+async def crawl(settings: CrawlSettings | None = None, *, state: Path | str | None = None,
+                options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                client: httpx.AsyncClient | None = None) -> AsyncIterator[Article]:
+    """Crawl the archive and yield its records (``async for article in crawl(...)``).
+    ``state`` (a file path) makes the crawl resumable; None keeps it in memory."""
+    crawl_state = CrawlState(state or ":memory:")
+    try:
+        async for event in crawl_events(settings or CrawlSettings(), state=crawl_state,
+                                        options=options, client=client):
+            if event.article is not None:
+                yield event.article
+    finally:
+        crawl_state.close()
+
+
+def crawl_sync(settings: CrawlSettings | None = None, **keywords: Any) -> list[Article]:
+    """:func:`crawl` for code without an event loop: all records as a list."""
+
+    async def collect() -> list[Article]:
+        return [article async for article in crawl(settings, **keywords)]
+
+    return _run(collect())
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    raise ConfigError("an event loop is running here (a notebook?): await the async "
+                      "function instead of calling the _sync one")
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    """Counts of one crawl run, for the summary line and the exit code."""
+
+    written: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    requests: int = 0
+    pending_at_start: int = 0
+    failures_path: Path | None = None
+
+    def line(self, seconds: float) -> str:
+        rate = self.written / seconds if seconds > 0 else 0.0
+        return (f"{self.written} written, {self.unchanged} unchanged, {self.skipped} skipped, "
+                f"{self.failed} failed; {self.requests} requests in {seconds:.1f} s "
+                f"({rate:.1f} pages/s)")
+
+
+def open_crawl(output: str, state_path: str | None, *, resume: bool) -> tuple[CrawlState, set[str]]:
+    """The state of a crawl writing to ``output``: fresh, or (``resume``) reconciled with the
+    records already written. Refuses to clobber an earlier crawl without ``resume``."""
+    state_file = Path(state_path) if state_path else None
+    if not resume:
+        for path in (Path(output) if output != "-" else None, state_file):
+            if path is not None and path.exists() and path.stat().st_size > 0:
+                raise ConfigError(f"{path} exists: pass --resume to continue that crawl, "
+                                  "or remove it")
+    elif output == "-" or state_file is None:
+        raise ConfigError("--resume needs an output file (-o) and a state file (--state)")
+    state = CrawlState(state_file or ":memory:")
+    written: set[str] = set()
+    if resume:
+        for record in repair_jsonl(Path(output)):
+            key = record.get("canonical_url") or record.get("url")
+            if isinstance(key, str):
+                written.add(key)
+        done, lost = state.reconcile(written)
+        logger.info("resume: %d records already written, %d marked done, %d to redo",
+                    len(written), done, lost)
+    return state, written
+
+
+async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
+                    failures: Path | None, warc: Path | None = None, append: bool = False,
+                    options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                    on_event: Callable[[CrawlEvent, CrawlSummary], None] | None = None,
+                    client: httpx.AsyncClient | None = None) -> CrawlSummary:
+    """Crawl and write: records to ``output`` (JSONL, one line each, exactly once across
+    kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end."""
+    summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures)
+    warc_writer = WarcPageWriter(warc, user_agent=options.full_user_agent) if warc else None
+    try:
+        with JsonlWriter(output, append=append) as writer:
+            async for event in crawl_events(settings, state=state, options=options,
+                                            client=client):
+                summary.requests += event.requests
+                if event.status == "done" and event.article is not None:
+                    if warc_writer is not None and event.page is not None:
+                        warc_writer.write(event.page)
+                    writer.write(event.article)
+                    summary.written += 1
+                elif event.status == "unchanged":
+                    summary.unchanged += 1
+                elif event.status == "skipped":
+                    summary.skipped += 1
+                else:
+                    summary.failed += 1
+                if on_event is not None:
+                    on_event(event, summary)
+    finally:
+        if warc_writer is not None:
+            warc_writer.close()
+        if failures is not None:
+            write_failures(state, failures)
+    return summary
+
+
+def write_failures(state: CrawlState, path: Path) -> int:
+    """Write every failed URL of the state (url, reason, attempts, status) to ``path``."""
+    rows = list(state.with_status("failed"))
+    with JsonlWriter(path, append=False) as writer:
+        for row in rows:
+            writer.write({"url": row.url, "item": row.item, "reason": row.reason,
+                          "attempts": row.attempts, "status": row.http_status})
+    return len(rows)
+
+
+def extract_warc(path: Path | str, *, profile: SiteProfile | str | Path | None = None
+                 ) -> Iterator[Article]:
+    """Records of every HTML response in a WARC file (offline re-extraction)."""
+    for page in read_warc_pages(path):
+        yield extract_page(page, resolve_profile(page.final_url, profile))
+
+
+def demo_id_range(archive: Path) -> tuple[int, int]:
+    """The first and last item id of the bundled demo archive (from its items.json)."""
+    try:
+        items = json.loads((archive / "items.json").read_text("utf-8"))
+        numbers = [int(item["id"]) for item in items]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"{archive}/items.json is missing or unreadable: {error}") from error
+    if not numbers:
+        raise InputError(f"{archive}/items.json lists no items")
+    return min(numbers), max(numbers)
+
+
+__all__ = [
+    "DEFAULT_FETCH_OPTIONS", "CrawlEvent", "CrawlSettings", "CrawlState", "CrawlSummary",
+    "FetchError", "FetchOptions", "JsonlWriter", "Mirror", "crawl", "crawl_events", "crawl_sync",
+    "demo_id_range", "extract", "extract_page", "extract_text", "extract_warc", "fetch_article",
+    "fetch_article_sync", "open_crawl", "read_page", "run_crawl", "url_from_page",
+]

@@ -51,6 +51,17 @@ class UrlRules(BaseModel):
     _check = field_validator("item_path")(_check_regex)
 
 
+class DiscoveryRules(BaseModel):
+    """Where a site's items are: URL templates of items and listing pages, the id range."""
+
+    model_config = _FROZEN
+    item_template: str | None = None
+    listing_templates: tuple[str, ...] = ()
+    listing_page_template: str = "{listing}/page:{page}"
+    first_id: int = Field(default=1, ge=0)
+    max_misses: int = Field(default=50, ge=1)
+
+
 class HeaderLines(BaseModel):
     """The site header of one interface language."""
 
@@ -102,6 +113,7 @@ class SiteProfile(BaseModel):
     description: str = ""
     languages: tuple[str, ...] = ("en",)
     urls: UrlRules = UrlRules()
+    discovery: DiscoveryRules = DiscoveryRules()
     header: dict[str, HeaderLines] = {}
     breadcrumbs: BreadcrumbRules = BreadcrumbRules()
     pager: PagerRules = PagerRules()
@@ -112,6 +124,21 @@ class SiteProfile(BaseModel):
     def matches_host(self, host: str) -> bool:
         """True when ``host`` (lower case, no port) serves this site."""
         return host in self.urls.hosts
+
+    def with_mirror(self, base_url: str) -> SiteProfile:
+        """This profile with ``base_url``'s host accepted as one of the site's hosts (a local
+        mirror, a test server); canonical URLs still name the real site."""
+        host = (urlsplit(base_url).hostname or "").lower()
+        if not host or host in self.urls.hosts:
+            return self
+        urls = self.urls.model_copy(update={"hosts": (*self.urls.hosts, host)})
+        return self.model_copy(update={"urls": urls})
+
+    def item_key(self, url: str) -> str:
+        """Identity of the page at ``url``: its canonical URL when the grammar knows it."""
+        item = self.parse_item_url(url)
+        canonical = self.canonical_url(item) if item is not None else None
+        return canonical or url
 
     def parse_item_url(self, url: str) -> ItemRef | None:
         """The item a URL of this site points to, or None (other site, other page kind).

@@ -12,10 +12,12 @@ import scraper
 
 PACKAGE = Path(scraper.__file__).resolve().parent
 BASE = {"models", "config", "profile", "errors", "document", "text"}
-STAGES = {"fetch", "clean", "extract", "export"}
+STAGES = {"fetch", "clean", "extract", "export", "discover"}
+SOURCES_AND_SINKS = {"state", "mirror"}
 ALLOWED = {
     "cli": {"pipeline"} | BASE,
-    "pipeline": STAGES | BASE,
+    "pipeline": STAGES | SOURCES_AND_SINKS | BASE,
+    **{module: BASE for module in SOURCES_AND_SINKS},
     **{stage: BASE for stage in STAGES},
     **{module: BASE for module in BASE},
 }

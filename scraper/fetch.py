@@ -1,0 +1,311 @@
+"""Fetch stage: httpx, politely, patiently, within limits.
+
+One :class:`Fetcher` per run wraps one ``httpx.AsyncClient`` (keep-alive). Per host: at most
+``per_host`` requests in flight and one request start every ``delay`` seconds (or the
+robots.txt Crawl-delay, whichever is longer). robots.txt is obeyed (Protego). Timeouts,
+connection errors, 5xx, 429 and truncated bodies are retried with exponential backoff and
+jitter, honouring Retry-After; other 4xx are not. Bodies are streamed and aborted past
+``max_bytes``; redirects are followed by hand, at most ``max_redirects``, only to allowed
+hosts, loops detected. Non-HTML responses are skipped with the reason. An ETag or
+Last-Modified from an earlier crawl makes the request conditional (304: not modified).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
+from scraper.document import Page
+
+logger = logging.getLogger(__name__)
+
+Outcome = Literal["done", "not_modified", "skipped", "failed"]
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+RETRY_CODES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What became of one URL: the page (done), or why not."""
+
+    url: str
+    outcome: Outcome
+    page: Page | None = None
+    reason: str | None = None
+    status: int | None = None
+    attempts: int = 0
+    requests: int = 0
+
+
+class _Retryable(Exception):
+    """A transient failure: try again after ``wait`` seconds (None: the backoff)."""
+
+    def __init__(self, reason: str, *, status: int | None = None,
+                 wait: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.wait = wait
+
+
+class _Final(Exception):
+    """A failure that retrying will not fix."""
+
+    def __init__(self, reason: str, *, status: int | None = None,
+                 outcome: Outcome = "failed") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.status = status
+        self.outcome = outcome
+
+
+class _Host:
+    """Politeness state of one host: a slot limit and the time the next request may start."""
+
+    def __init__(self, per_host: int) -> None:
+        self.slots = asyncio.Semaphore(per_host)
+        self.next_start = 0.0
+        self.lock = asyncio.Lock()
+        self.robots: Protego | None = None
+        self.robots_loaded = False
+
+
+def retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header (delta seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class Fetcher:
+    """Fetches URLs politely through one shared client. Use as an async context manager, or
+    pass a client you own (tests pass one with a mock transport)."""
+
+    def __init__(
+        self,
+        options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+        *,
+        allowed_hosts: frozenset[str] | None = None,
+        client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.options = options
+        self.allowed_hosts = allowed_hosts
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            headers={"User-Agent": options.full_user_agent},
+            timeout=httpx.Timeout(options.read_timeout, connect=options.connect_timeout),
+            limits=httpx.Limits(max_keepalive_connections=32, max_connections=64),
+            follow_redirects=False,
+        )
+        self.sleep = sleep
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.hosts: dict[str, _Host] = {}
+        self.requests = 0
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self.client.aclose()
+
+    def _host(self, url: str) -> _Host:
+        key = urlsplit(url).netloc.lower()
+        if key not in self.hosts:
+            self.hosts[key] = _Host(self.options.per_host)
+        return self.hosts[key]
+
+    def _is_allowed_host(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return self.allowed_hosts is None or host in self.allowed_hosts
+
+    async def fetch(self, url: str, *, etag: str | None = None,
+                    last_modified: str | None = None) -> FetchResult:
+        """Fetch ``url`` with retries; never raises for network or HTTP trouble."""
+        sent = [0]  # requests made for this URL (redirect hops and retries included)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                page = await self._follow(url, etag=etag, last_modified=last_modified, sent=sent)
+            except _Final as final:
+                return FetchResult(url, final.outcome, reason=final.reason, status=final.status,
+                                   attempts=attempts, requests=sent[0])
+            except _Retryable as transient:
+                if attempts > self.options.retries:
+                    return FetchResult(url, "failed", reason=f"{transient.reason} "
+                                       f"(gave up after {attempts} attempts)",
+                                       status=transient.status, attempts=attempts,
+                                       requests=sent[0])
+                wait = transient.wait
+                if wait is None:
+                    wait = min(self.options.max_backoff,
+                               self.options.backoff * 2 ** (attempts - 1))
+                    wait *= self.rng.uniform(0.5, 1.5)
+                elif wait > self.options.max_retry_after:
+                    return FetchResult(url, "failed", reason=f"{transient.reason}: Retry-After "
+                                       f"{wait:.0f} s is longer than allowed",
+                                       status=transient.status, attempts=attempts,
+                                       requests=sent[0])
+                logger.info("%s: %s; retrying in %.1f s", url, transient.reason, wait)
+                await self.sleep(wait)
+                continue
+            if page.status == 304:
+                return FetchResult(url, "not_modified", page=page, status=304,
+                                   attempts=attempts, requests=sent[0])
+            return FetchResult(url, "done", page=page, status=page.status, attempts=attempts,
+                               requests=sent[0])
+
+    async def _follow(self, url: str, *, etag: str | None, last_modified: str | None,
+                      sent: list[int]) -> Page:
+        seen = {url}
+        current = url
+        for _ in range(self.options.max_redirects + 1):
+            if not self._is_allowed_host(current):
+                raise _Final(f"redirect to a foreign host refused: {current}", outcome="skipped")
+            if not await self._robots_allow(current):
+                raise _Final("disallowed by robots.txt", outcome="skipped")
+            headers = {}
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            sent[0] += 1
+            page = await self._request(url, current, headers)
+            if page.status not in REDIRECT_CODES:
+                return page
+            location = page.headers.get("location")
+            if not location:
+                raise _Final(f"HTTP {page.status} without a Location", status=page.status)
+            current = urljoin(current, location.strip())
+            if urlsplit(current).scheme not in ("http", "https"):
+                raise _Final(f"redirect to a non-http URL refused: {current}", outcome="skipped")
+            if current in seen:
+                raise _Final(f"redirect loop at {current}", status=page.status)
+            seen.add(current)
+        raise _Final(f"more than {self.options.max_redirects} redirects")
+
+    async def _request(self, url: str, current: str, headers: dict[str, str]) -> Page:
+        host = self._host(current)
+        async with host.slots:
+            await self._wait_turn(host)
+            self.requests += 1
+            try:
+                async with asyncio.timeout(self.options.total_timeout):
+                    return await self._stream(url, current, headers)
+            except TimeoutError as error:
+                raise _Retryable("timed out") from error
+            except httpx.TimeoutException as error:
+                raise _Retryable(f"timed out ({type(error).__name__})") from error
+            except httpx.TransportError as error:
+                raise _Retryable(f"connection error ({type(error).__name__}: {error})") from error
+
+    async def _wait_turn(self, host: _Host) -> None:
+        delay = self.options.delay
+        if host.robots is not None:
+            crawl_delay = host.robots.crawl_delay(self.options.user_agent)
+            delay = max(delay, float(crawl_delay or 0))
+        async with host.lock:
+            now = self.clock()
+            start = max(now, host.next_start)
+            host.next_start = start + delay
+        if start > now:
+            await self.sleep(start - now)
+
+    async def _stream(self, url: str, current: str, headers: dict[str, str]) -> Page:
+        async with self.client.stream("GET", current, headers=headers) as response:
+            status = response.status_code
+            response_headers = {name.lower(): value for name, value in response.headers.items()}
+            fetched_at = datetime.now(UTC)
+            if status in RETRY_CODES:
+                wait = retry_after_seconds(response_headers.get("retry-after"), fetched_at)
+                raise _Retryable(f"HTTP {status}", status=status,
+                                 wait=wait if status in (429, 503) else None)
+            if status in REDIRECT_CODES or status == 304:
+                return Page(url, current, status, response_headers, b"", fetched_at)
+            if status >= 400:
+                raise _Final(f"HTTP {status}", status=status,
+                             outcome="skipped" if status in (404, 410) else "failed")
+            content_type = response_headers.get("content-type", "").split(";")[0].strip().lower()
+            if content_type and content_type not in HTML_TYPES:
+                raise _Final(f"not HTML ({content_type})", status=status, outcome="skipped")
+            declared = response_headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > self.options.max_bytes:
+                raise _Final(f"body of {declared} bytes is over the {self.options.max_bytes} "
+                             "byte limit", status=status)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.options.max_bytes:
+                    raise _Final(f"body over the {self.options.max_bytes} byte limit",
+                                 status=status)
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            encoding = response_headers.get("content-encoding", "identity")
+            if declared.isdigit() and encoding == "identity" and len(body) < int(declared):
+                raise _Retryable(f"truncated body ({len(body)} of {declared} bytes)",
+                                 status=status)
+            return Page(url, current, status, response_headers, body, fetched_at)
+
+    async def _robots_allow(self, url: str) -> bool:
+        if not self.options.respect_robots:
+            return True
+        host = self._host(url)
+        if not host.robots_loaded:
+            async with host.lock:
+                if not host.robots_loaded:
+                    host.robots = await self._load_robots(url)
+                    host.robots_loaded = True
+                    host.next_start = max(host.next_start, self.clock() + self.options.delay)
+        return host.robots is None or bool(host.robots.can_fetch(url, self.options.user_agent))
+
+    async def _load_robots(self, url: str) -> Protego | None:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        for attempt in range(self.options.retries + 1):
+            self.requests += 1
+            try:
+                response = await self.client.get(robots_url)
+            except httpx.HTTPError as error:
+                reason = f"{type(error).__name__}"
+            else:
+                if response.status_code < 300:
+                    return Protego.parse(response.text)
+                if response.status_code < 500 and response.status_code != 429:
+                    return None  # no robots.txt: everything allowed
+                reason = f"HTTP {response.status_code}"
+            logger.info("robots.txt of %s: %s (attempt %d)", parts.netloc, reason, attempt + 1)
+            if attempt < self.options.retries:
+                await self.sleep(min(self.options.max_backoff, self.options.backoff * 2 ** attempt))
+        # RFC 9309: an unreachable robots.txt means complete disallow.
+        return Protego.parse("User-agent: *\nDisallow: /")

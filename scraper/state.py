@@ -1,0 +1,134 @@
+"""Crawl state in an embedded SQLite file (WAL): every URL's status, reason, attempts,
+validators (ETag, Last-Modified) and content hash, so a crawl killed at any instant resumes
+with nothing lost and nothing fetched twice."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scraper.errors import ConfigError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS urls (
+    url TEXT PRIMARY KEY,
+    item TEXT,                -- identity of the item ("en/actualites/4384"), or NULL
+    origin TEXT NOT NULL,     -- "enumerated" ids may not exist; "listed" ones should
+    status TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed, skipped
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    http_status INTEGER,
+    etag TEXT,
+    last_modified TEXT,
+    sha256 TEXT,
+    updated_at TEXT
+);
+CREATE INDEX IF NOT EXISTS urls_status ON urls (status);
+CREATE UNIQUE INDEX IF NOT EXISTS urls_item ON urls (item);  -- one URL per item
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+STATUSES = ("pending", "done", "failed", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class UrlState:
+    url: str
+    item: str | None
+    origin: str
+    status: str
+    reason: str | None
+    attempts: int
+    http_status: int | None
+    etag: str | None
+    last_modified: str | None
+    sha256: str | None
+    updated_at: str | None
+
+
+class CrawlState:
+    """The state file of one crawl. Each change is committed at once (WAL keeps it cheap)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error as error:
+            raise ConfigError(f"cannot use state file {self.path}: {error}") from error
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get_setting(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
+                        (key, value))
+
+    def add(self, entries: Iterable[tuple[str, str | None, str]]) -> int:
+        """Add (url, item, origin) rows not yet known; returns how many were new."""
+        before = self.db.total_changes
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR IGNORE INTO urls (url, item, origin) VALUES (?, ?, ?)",
+                            entries)
+        self.db.execute("COMMIT")
+        return self.db.total_changes - before
+
+    def mark(self, url: str, status: str, *, reason: str | None = None, attempts: int = 0,
+             http_status: int | None = None, etag: str | None = None,
+             last_modified: str | None = None, sha256: str | None = None) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        self.db.execute(
+            "UPDATE urls SET status = ?, reason = ?, attempts = attempts + ?, http_status = ?,"
+            " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
+            " sha256 = COALESCE(?, sha256), updated_at = ? WHERE url = ?",
+            (status, reason, attempts, http_status, etag, last_modified, sha256,
+             datetime.now(UTC).isoformat(), url),
+        )
+
+    def reconcile(self, written: set[str]) -> tuple[int, int]:
+        """Make the state agree with the output file after a kill: items whose records are
+        written are done, items marked done whose records are missing are pending again.
+        Returns (marked done, put back)."""
+        done = lost = 0
+        self.db.execute("BEGIN")
+        for url, item, status in self.db.execute("SELECT url, item, status FROM urls").fetchall():
+            key = item or url
+            if key in written and status != "done":
+                self.db.execute("UPDATE urls SET status = 'done', reason = NULL WHERE url = ?",
+                                (url,))
+                done += 1
+            elif key not in written and status == "done":
+                self.db.execute("UPDATE urls SET status = 'pending' WHERE url = ?", (url,))
+                lost += 1
+        self.db.execute("COMMIT")
+        return done, lost
+
+    def with_status(self, *statuses: str) -> Iterator[UrlState]:
+        marks = ",".join("?" for _ in statuses)
+        query = f"SELECT * FROM urls WHERE status IN ({marks}) ORDER BY rowid"  # noqa: S608
+        for row in self.db.execute(query, statuses).fetchall():
+            yield UrlState(*row)
+
+    def get(self, url: str) -> UrlState | None:
+        row = self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+        return None if row is None else UrlState(*row)
+
+    def counts(self) -> dict[str, int]:
+        found = dict.fromkeys(STATUSES, 0)
+        for status, count in self.db.execute("SELECT status, COUNT(*) FROM urls GROUP BY status"):
+            found[status] = count
+        return found
+
+    def reset(self, statuses: Iterable[str]) -> None:
+        """Put URLs with these statuses back to pending (for a refresh or a retry)."""
+        for status in statuses:
+            self.db.execute("UPDATE urls SET status = 'pending' WHERE status = ?", (status,))
