@@ -58,16 +58,18 @@ def decode_html(data: bytes, declared_charset: str | None = None) -> str:
     match = _META_CHARSET.search(data[:4096])
     if match:
         candidates.append(match.group(1).decode("ascii", "replace"))
-    for candidate in candidates:
-        encoding = _known_codec(candidate)
-        if encoding:
-            return data.decode(encoding, errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        best = from_bytes(data[:200_000]).best()
-        encoding = _known_codec(best.encoding if best else None) or "cp1252"
-        return data.decode(encoding, errors="replace")
+    encodings = [encoding for candidate in candidates if (encoding := _known_codec(candidate))]
+    # A declaration the bytes contradict (a server announcing UTF-8 for a windows-1252
+    # file) loses to the next one that decodes cleanly.
+    for encoding in [*encodings, "utf-8"]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data[:200_000]).best()
+    sniffed = _known_codec(best.encoding if best else None)
+    encoding = sniffed or (encodings[0] if encodings else "cp1252")
+    return data.decode(encoding, errors="replace")
 
 
 def _known_codec(name: str | None) -> str | None:

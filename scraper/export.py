@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
@@ -60,8 +61,9 @@ class JsonlWriter:
     def __init__(self, target: Path | str, *, append: bool) -> None:
         self.target = str(target)
         self.count = 0
-        if self.target == "-":
-            self.fd = os.dup(1)
+        self.stdout = self.target == "-"
+        self.fd = -1
+        if self.stdout:
             return
         flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (0 if append else os.O_TRUNC)
         try:
@@ -74,6 +76,11 @@ class JsonlWriter:
             line = record.model_dump_json()
         else:
             line = json.dumps(record, ensure_ascii=False)
+        if self.stdout:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+            self.count += 1
+            return
         data = (line + "\n").encode("utf-8")
         view = memoryview(data)
         try:
@@ -85,7 +92,8 @@ class JsonlWriter:
         self.count += 1
 
     def close(self) -> None:
-        os.close(self.fd)
+        if not self.stdout:
+            os.close(self.fd)
 
     def __enter__(self) -> JsonlWriter:
         return self
@@ -130,6 +138,9 @@ class WarcPageWriter:
                                        response.rec_headers.get_header("WARC-Record-ID"))
         self.writer.write_record(request)
         self.writer.write_record(response)
+        for record in (request, response):  # warcio buffers bodies in temporary files
+            if record.raw_stream is not None:
+                record.raw_stream.close()
         self.handle.flush()
 
     def close(self) -> None:

@@ -52,8 +52,14 @@ class Mirror:
     """Serves ``root`` on 127.0.0.1 (a free port) in a background thread."""
 
     root: Path
+    port: int = 0
+    latency: float = 0.0
+    """Seconds every response waits before it is sent (a slow server)."""
     script: dict[str, list[Scripted]] = field(default_factory=dict)
     log: list[LoggedRequest] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     thread: threading.Thread | None = None
 
@@ -70,7 +76,7 @@ class Mirror:
         class Handler(_Handler):
             owner = mirror
 
-        self.server = _QuietServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", self.port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -118,6 +124,19 @@ class _Handler(BaseHTTPRequestHandler):
         return  # requests are kept in Mirror.log, not printed
 
     def do_GET(self) -> None:  # noqa: N802
+        owner = self.owner
+        with owner.lock:
+            owner.in_flight += 1
+            owner.max_in_flight = max(owner.max_in_flight, owner.in_flight)
+        try:
+            if owner.latency:
+                time.sleep(owner.latency)
+            self._answer()
+        finally:
+            with owner.lock:
+                owner.in_flight -= 1
+
+    def _answer(self) -> None:
         owner = self.owner
         queue = owner.script.get(urlsplit(self.path).path)
         if queue:

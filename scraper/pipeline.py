@@ -63,12 +63,12 @@ def check_url(url: str) -> str:
 
 
 def resolve_profile(url: str, profile: SiteProfile | str | Path | None) -> SiteProfile:
-    """The profile to read ``url`` with: the given one, or the bundled one for its host."""
-    if isinstance(profile, SiteProfile):
-        return profile
-    if profile is not None:
-        return load_profile(profile)
-    return profile_for_host((urlsplit(url).hostname or "").lower())
+    """The profile to read ``url`` with: the bundled one for its host, or the given one,
+    which then accepts the URL's host as its own (a mirror of the site)."""
+    if profile is None:
+        return profile_for_host((urlsplit(url).hostname or "").lower())
+    site = profile if isinstance(profile, SiteProfile) else load_profile(profile)
+    return site.with_mirror(url)
 
 
 def extract(
