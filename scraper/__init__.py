@@ -27,13 +27,22 @@ from scraper.models import (
     Quote,
     RemovedBlock,
 )
-from scraper.pipeline import extract, extract_text
+from scraper.pipeline import (
+    CrawlSettings,
+    crawl,
+    crawl_sync,
+    extract,
+    extract_text,
+    fetch_article,
+    fetch_article_sync,
+)
 from scraper.profile import SiteProfile, load_profile
 
 __all__ = [
     "Article",
     "Breadcrumb",
     "ConfigError",
+    "CrawlSettings",
     "DateMention",
     "ExportError",
     "FetchError",
@@ -46,8 +55,12 @@ __all__ = [
     "RemovedBlock",
     "ScraperError",
     "SiteProfile",
+    "crawl",
+    "crawl_sync",
     "extract",
     "extract_text",
+    "fetch_article",
+    "fetch_article_sync",
     "load_profile",
 ]
 

@@ -44,6 +44,8 @@ HIDDEN_CLASS_WORDS = frozenset({"hidden", "hide", "invisible", "d-none", "visual
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CLASS_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+MIN_SPAM_WORDS = 6
+"""Blocks shorter than this are never scored as spam (only known markers remove them)."""
 _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
 
 
@@ -333,8 +335,8 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
     about the page's subject: it scores 2 at most.
     """
     tokens = words(block.text)
-    if len(tokens) < 4:
-        return 0
+    if len(tokens) < MIN_SPAM_WORDS:
+        return 0  # a heading or a list intro ("Le prix vise à :") says too little to judge
     hits = sum(1 for token in tokens if token in commercial)
     density = hits / len(tokens)
     if density < 0.1:

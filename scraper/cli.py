@@ -262,7 +262,7 @@ def _run_crawl(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
 
 def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState,
                       failures: Path, warc: str | None, append: bool, options: FetchOptions,
-                      resume_hint: str | None) -> int:
+                      resume_hint: str | None, label: str = "crawl") -> int:
     started = time.monotonic()
     with _progress(state.counts()["pending"]) as on_event:
         try:
@@ -276,7 +276,7 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
             print(f"scraper: interrupted{hint}", file=sys.stderr)
             return 130
     state.close()
-    print(f"scraper crawl: {summary.line(time.monotonic() - started)} -> {output}"
+    print(f"scraper {label}: {summary.line(time.monotonic() - started)} -> {output}"
           + (f"; failures in {failures}" if summary.failed else ""), file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
@@ -316,12 +316,13 @@ def _run_demo(arguments: argparse.Namespace) -> int:
         print(f"scraper demo: serving {site} at {mirror.base_url}", file=sys.stderr)
         settings = CrawlSettings(site="cemr", base_url=mirror.base_url, first_id=first_id,
                                  last_id=last_id, listing_pages=1)
-        options = DEFAULT_FETCH_OPTIONS.model_copy(update={"delay": 0.0, "per_host": 4})
+        options = DEFAULT_FETCH_OPTIONS.model_copy(
+            update={"delay": 0.0, "per_host": 4, "obey_crawl_delay": False})
         state = CrawlState(":memory:")  # a demo always starts afresh
         return _crawl_and_report(settings, output=arguments.output, state=state,
                                  failures=Path(f"{arguments.output}.failures.jsonl"),
                                  warc=arguments.warc, append=False, options=options,
-                                 resume_hint=None)
+                                 resume_hint=None, label="demo")
 
 
 def _run_schema(arguments: argparse.Namespace) -> int:

@@ -62,6 +62,9 @@ class FetchOptions(BaseModel):
     max_retry_after: float = Field(default=600.0, ge=0,
                                    description="longer Retry-After waits fail the URL instead")
     respect_robots: bool = True
+    obey_crawl_delay: bool = Field(
+        default=True, description="False: robots.txt rules still apply, its Crawl-delay not "
+        "(the offline demo and benchmarks against a local mirror)")
 
     @property
     def full_user_agent(self) -> str:

@@ -231,7 +231,7 @@ class Fetcher:
 
     async def _wait_turn(self, host: _Host) -> None:
         delay = self.options.delay
-        if host.robots is not None:
+        if host.robots is not None and self.options.obey_crawl_delay:
             crawl_delay = host.robots.crawl_delay(self.options.user_agent)
             delay = max(delay, float(crawl_delay or 0))
         async with host.lock:

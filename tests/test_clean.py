@@ -138,6 +138,9 @@ def test_paragraphs_about_websites_seo_and_marketing_remain(language: str) -> No
                      id="fr-formation-gratuite"),
         pytest.param("fr", 'Plus d\'informations sur le <a href="https://x.eu">site internet du projet</a>.',
                      "Plus d'informations sur le site internet du projet.", id="fr-site-du-projet-link"),
+        # Found by the demo archive: a short list intro with one commercial word ("prix").
+        pytest.param("fr", "Le prix vise à :", "Le prix vise à :", id="fr-short-intro-prix"),
+        pytest.param("en", "The award offers:", "The award offers:", id="en-short-intro-offers"),
     ],
 )
 def test_on_topic_paragraph_remains(language: str, html: str, text: str) -> None:

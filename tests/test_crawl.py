@@ -160,3 +160,18 @@ def test_warc_keeps_pages_for_offline_extraction(mirror: Mirror, tmp_path: Path,
     for record in again + original:
         record.pop("fetch")
     assert again == original
+
+
+def test_python_api_crawls_and_fetches(mirror: Mirror, site: tuple[Path, set[str]]) -> None:
+    import scraper
+    from scraper.config import FetchOptions
+
+    options = FetchOptions(delay=0.0)
+    settings = scraper.CrawlSettings(base_url=mirror.base_url, languages=("fr",),
+                                     first_id=FIRST_ID)
+    articles = scraper.crawl_sync(settings, options=options)
+    assert {article.canonical_url for article in articles} == {
+        key for key in site[1] if "/fr/" in key}
+    article = scraper.fetch_article_sync(f"{mirror.base_url}/en/actualites/view/4001",
+                                         profile="cemr", options=options)
+    assert article.item_id == "4001" and article.fetch is not None

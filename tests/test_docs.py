@@ -29,10 +29,10 @@ def test_readme_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
     assert commands[1] in (ROOT / ".ci" / "run").read_text("utf-8")
 
 
-def test_readme_main_job_uses_a_bundled_page() -> None:
+def test_readme_main_job_is_the_offline_demo() -> None:
     main_job = _readme_commands()[0]
-    page = main_job.split("scraper extract ", 1)[1].split()[0]
-    assert (ROOT / page).is_file()
+    assert main_job.endswith("scraper demo")
+    assert (ROOT / "fixtures" / "demo" / "items.json").is_file()
 
 
 def test_package_modules_doctests() -> None:

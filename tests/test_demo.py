@@ -1,0 +1,35 @@
+"""`scraper demo` serves the bundled archive on 127.0.0.1 and crawls all of it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper.cli import main
+
+ARCHIVE = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+
+
+def test_demo_crawls_every_item_of_the_bundled_archive(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    items = json.loads((ARCHIVE / "items.json").read_text("utf-8"))
+    assert len(items) >= 200 and {item["lang"] for item in items} == {"en", "fr"}
+    out = tmp_path / "demo.jsonl"
+    assert main(["demo", "--archive", str(ARCHIVE), "-o", str(out)]) == 0
+    records = {record["canonical_url"]: record
+               for record in map(json.loads, out.read_text("utf-8").splitlines())}
+    assert len(records) == len(items)
+    for item in items:
+        record = records[f"https://ccre.org/{item['lang']}/actualites/view/{item['id']}"]
+        assert (record["title"], record["published"], record["language"]) == (
+            item["title"], item["published"], item["body_language"])
+        assert "Développez vos ventes" not in record["text"]
+    assert "245 written" in capsys.readouterr().err
+
+
+def test_demo_outside_the_repository_says_what_to_do(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--archive", str(tmp_path)]) == 2
+    assert "holds no demo archive" in capsys.readouterr().err
