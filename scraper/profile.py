@@ -193,6 +193,10 @@ class LexiconWords(BaseModel):
     role_nouns: tuple[str, ...] = ()
     articles: tuple[str, ...] = ()
     pronouns: tuple[str, ...] = ()
+    role_stops: tuple[str, ...] = ()
+    """Where a role ends and the circumstances begin (", at the opening of")."""
+    first_person: tuple[str, ...] = ()
+    """First-person words that mark a paragraph as speech (a statement after a colon)."""
 
 
 class Lexicon(BaseModel):

@@ -1,67 +1,59 @@
-"""Attributed direct quotes: who said what, in which capacity.
+"""Attributed direct quotes: who said what, in which capacity, over how many paragraphs.
 
-Reads body paragraphs in order. A quote is text inside quote marks (“ ” " " « ») with an
-attribution: in the paragraph before it when that ends in ":" ("According to NAME, ROLE:",
-"..., the ROLE, NAME, stressed ...:"), or next to it ("“...,” said NAME, ROLE.", "NAME, ROLE,
-stated: “...”", "« ... », déclare le ROLE, NAME."). A quote may run over several paragraphs:
-the first opens a mark that a later one closes, or (French) each paragraph is reopened with
-« ». Names and roles are told apart by capitalisation and the lexicons' role nouns;
-honorifics and leading articles are dropped; a surname or pronoun resolves to the full name
-given earlier. Quoted titles and project names (no speech verb, no colon) are not quotes.
+Reads the body paragraphs in order, in three steps:
+
+1. *Spans*: quoted text, found by its marks (“ ” " " « » with nesting, ' opening a straight
+   quote), across paragraphs: an opening mark left open continues into the next paragraphs
+   (with or without a reopening «) until one closes it; a closing mark with no opening one
+   starts the quote at the paragraph's start; an open quote that reaches ", said NAME" ends
+   there.
+2. *Attribution*: after the closing mark (", declares NAME, ROLE." / ", he affirmed." /
+   ", a-t-il souligné."), before the opening mark in the same sentence ("NAME, ROLE,
+   stated:", "According to NAME, ROLE,", "As NAME puts it,", "said that the"), or in the
+   paragraph before when it ends with ":". A statement after such a colon with no marks
+   is a quote too, running over the following first-person paragraphs.
+3. *Assembly*: an attribution in the middle ("“A,” declares X. “B”") makes one quote "A B";
+   a fully quoted paragraph with no attribution of its own continues the quote before it.
+
+Quoted titles, slogans and project names have no attribution, so they are not quotes.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
+from scraper.extract.speakers import (
+    QuoteWords,
+    Registry,
+    people_in,
+    quote_words,
+    split_who,
+    strip_honorifics,
+)
 from scraper.models import Quote
-from scraper.profile import load_lexicon
 
-OPENING = "“\"«„‘"
-CLOSING = "”\"»“’"
-_SPAN = re.compile(r"([“\"«„])\s*(.+?)\s*([”\"»“])")
-_PARTICLES = frozenset({"de", "van", "von", "der", "den", "di", "da", "du", "la", "le", "del",
-                        "dos", "das", "ter", "zu", "af", "y", "i", "al", "el", "bin"})
-
-
-@dataclass(frozen=True, slots=True)
-class _Words:
-    verbs: tuple[str, ...]
-    sources: tuple[str, ...]
-    honorifics: frozenset[str]
-    role_nouns: frozenset[str]
-    articles: tuple[str, ...]
-    pronouns: frozenset[str]
+OPENERS = "“«„"
+CLOSERS = "”»"
+MAX_CONTINUATION = 4
+"""Paragraphs an unclosed quote may run on before it is taken as never closed."""
+_INVERSION = re.compile(r"^((?:a|avait|aurait)-t-(?:il|elle)\s+\w+|\w+-t-(?:il|elle)|"
+                        r"\w+-(?:il|elle))\b", re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÀ-Ý«“\"])")
 
 
-@functools.cache
-def _words(languages: tuple[str, ...]) -> _Words:
-    verbs: set[str] = set()
-    sources: set[str] = set()
-    honorifics: set[str] = set()
-    roles: set[str] = set()
-    articles: set[str] = set()
-    pronouns: set[str] = set()
-    for language in languages:
-        lexicon = load_lexicon(language)
-        if lexicon is None:
-            continue
-        verbs.update(lexicon.words.speech_verbs)
-        sources.update(lexicon.words.source_phrases)
-        honorifics.update(lexicon.words.honorifics)
-        roles.update(lexicon.words.role_nouns)
-        articles.update(lexicon.words.articles)
-        pronouns.update(lexicon.words.pronouns)
-    return _Words(
-        verbs=tuple(sorted(verbs, key=len, reverse=True)),
-        sources=tuple(sorted(sources, key=len, reverse=True)),
-        honorifics=frozenset(honorifics),
-        role_nouns=frozenset(roles),
-        articles=tuple(sorted(articles, key=len, reverse=True)),
-        pronouns=frozenset(pronouns),
-    )
+@dataclass(slots=True)
+class _Span:
+    """A quoted stretch: from (paragraph, offset of the opening mark or -1) to (paragraph,
+    offset of the closing mark or the paragraph's length)."""
+
+    first: int
+    start: int
+    last: int
+    end: int
+    closed: bool
+    parts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,274 +61,378 @@ class _Attribution:
     speaker: str | None
     role: str | None
     cue: str
+    end: int = -1
+    """Offset in the paragraph where the attribution clause ends (after-attributions)."""
 
 
-def _strip_marks(text: str) -> str:
-    text = text.strip()
-    while text and text[0] in OPENING:
-        text = text[1:].strip()
-    while text and text[-1] in CLOSING:
-        text = text[:-1].strip()
-    return text
+def _mark_kind(paragraph: str, index: int) -> str | None:
+    char = paragraph[index]
+    if char in OPENERS:
+        return "open"
+    if char in CLOSERS:
+        return "close"
+    if char == '"':
+        before = paragraph[index - 1] if index else " "
+        after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
+        if (before.isspace() or before in "([—–-:") and not after.isspace():
+            return "open"
+        return "close"
+    if char == "'" and index == 0 and paragraph[1:2].isupper() and '"' in paragraph:
+        return "open"  # old press releases open with ' and close with "
+    return None
 
 
-def _opens(text: str) -> bool:
-    return bool(text) and text.lstrip()[:1] in OPENING
+def _find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[_Span]:
+    spans: list[_Span] = []
+    current: _Span | None = None
+    for number, paragraph in enumerate(paragraphs):
+        depth, position = 0, 0
+        if current is not None:
+            kinds = [_mark_kind(paragraph, index) for index in range(len(paragraph))]
+            first_open = next((i for i, kind in enumerate(kinds) if kind == "open"), None)
+            first_close = next((i for i, kind in enumerate(kinds) if kind == "close"), None)
+            if first_open is not None and first_open > 2 and (
+                    first_close is None or first_open < first_close):
+                _close_unfinished(current, paragraphs, spans)  # a new quote starts here
+                current = None
+            else:
+                current.parts.append("")
+                depth = 1
+                stripped = paragraph.lstrip()
+                if stripped[:1] in OPENERS:  # reopened at the paragraph's start (French)
+                    position = len(paragraph) - len(stripped) + 1
+        for index in range(position, len(paragraph)):
+            kind = _mark_kind(paragraph, index)
+            if kind == "open":
+                if depth == 0:
+                    current = _Span(number, index, number, index, False, [""])
+                    position = index + 1
+                depth += 1
+            elif kind == "close":
+                if depth == 0 or current is None:  # no opening mark: from the start
+                    spans.append(_Span(number, -1, number, index, True, [paragraph[:index]]))
+                    continue
+                depth -= 1
+                if depth == 0:
+                    current.parts[-1] += paragraph[position:index]
+                    current.last, current.end, current.closed = number, index, True
+                    spans.append(current)
+                    current = None
+        if current is None:
+            continue
+        current.parts[-1] += paragraph[position:]
+        cut = _attribution_inside(current.parts[-1], words)
+        if cut is not None:  # “A, said NAME: the closing mark is missing
+            offset = len(paragraph) - len(current.parts[-1])
+            current.parts[-1] = current.parts[-1][:cut]
+            current.last, current.end, current.closed = number, offset + cut, True
+            spans.append(current)
+            current = None
+        elif number - current.first + 1 >= MAX_CONTINUATION:
+            _close_unfinished(current, paragraphs, spans)
+            current = None
+    if current is not None:
+        _close_unfinished(current, paragraphs, spans)
+    spans.sort(key=lambda span: (span.first, span.start))
+    return spans
 
 
-def _closes(text: str) -> bool:
-    return bool(re.search(r"[”\"»“’]\s*[.,;!?]?\s*$", text))
+def _close_unfinished(span: _Span, paragraphs: Sequence[str], spans: list[_Span]) -> None:
+    """A quote never closed: it ends with its own paragraph."""
+    span.parts = span.parts[:1]
+    span.last = span.first
+    span.end = len(paragraphs[span.first])
+    span.closed = False
+    spans.append(span)
 
 
-def _find_verb(text: str, words: _Words) -> re.Match[str] | None:
-    alternatives = "|".join(re.escape(verb) for verb in words.verbs)
-    return re.search(rf"(?<!\w)({alternatives})(?!\w)", text, re.IGNORECASE)
+def _attribution_inside(text: str, words: QuoteWords) -> int | None:
+    """Where ", said NAME" cuts an unclosed quote, or None."""
+    for match in re.finditer(r",\s+", text):
+        rest = text[match.end():]
+        verb = words.verb_pattern.match(rest)
+        if verb and re.match(r"\s+(?:[A-ZÀ-Ý]|the |le |la |l')", rest[verb.end():]):
+            return match.start()
+    return None
 
 
-def _is_name(part: str, words: _Words) -> bool:
-    tokens = part.split()
-    if not 1 <= len(tokens) <= 5:
-        return False
-    capitalised = 0
-    for token in tokens:
-        bare = token.strip(".,;:()")
-        if not bare:
-            return False
-        if bare.lower() in words.role_nouns or bare.lower() in words.articles:
-            return False
-        if bare[0].isupper():
-            capitalised += 1
-        elif bare.lower() not in _PARTICLES:
-            return False
-    return capitalised >= 1
-
-
-def _drop_honorific(name: str, words: _Words) -> str:
-    tokens = name.split()
-    while len(tokens) > 1 and tokens[0].lower() in words.honorifics:
-        tokens = tokens[1:]
-    return " ".join(tokens)
-
-
-def _clean_role(role: str, words: _Words) -> str | None:
-    role = role.strip(" ,;:.")
-    lowered = role.lower()
-    for article in words.articles:
-        if lowered.startswith(article + " ") or (article.endswith("'") and lowered.startswith(article)):
-            role = role[len(article):].strip()
-            break
-    return role or None
-
-
-def _split_parts(text: str) -> list[str]:
-    """Comma-separated parts, commas inside quote marks kept."""
-    parts: list[str] = []
-    depth = 0
-    current: list[str] = []
-    for char in text:
-        if char in "“«":
-            depth += 1
-        elif char in "”»" and depth:
-            depth -= 1
-        elif char == '"':
-            depth = 0 if depth else 1
-        if char == "," and depth == 0:
-            parts.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current).strip())
-    return [part for part in parts if part]
-
-
-def _who(phrase: str, words: _Words) -> tuple[str | None, str | None]:
-    """(speaker, role) from an attribution phrase such as "NAME, ROLE" or "the ROLE, NAME"."""
-    parts = _split_parts(phrase)
-    names = [index for index, part in enumerate(parts)
-             if _is_name(_drop_honorific(part, words), words)]
-    if not names:
-        roles = [part for part in parts
-                 if any(word in words.role_nouns for word in re.findall(r"[\w-]+", part.lower()))]
-        return None, _clean_role(roles[-1], words) if roles else None
-    index = names[0]
-    # NAME first: the role is what follows; otherwise the role is the part before the name.
-    if index == 0 or (index > 0 and not _has_role_noun(parts[index - 1], words)):
-        if index > 0:
-            index = names[-1]
-        speaker = _drop_honorific(parts[index], words)
-        role_parts = parts[index + 1 :]
-        if index > 0 and not role_parts and _has_role_noun(parts[index - 1], words):
-            role_parts = [parts[index - 1]]
-        return speaker, _clean_role(", ".join(role_parts), words) if role_parts else None
-    speaker = _drop_honorific(parts[index], words)
-    return speaker, _clean_role(parts[index - 1], words)
-
-
-def _has_role_noun(part: str, words: _Words) -> bool:
-    return any(word in words.role_nouns for word in re.findall(r"[\w-]+", part.lower()))
-
-
-def _intro_attribution(paragraph: str, words: _Words) -> _Attribution | None:
-    """Attribution of a paragraph that ends in ":" and introduces a quote."""
-    text = paragraph.strip()
-    if not text.endswith(":"):
-        return None
-    text = text[:-1].strip()
-    lowered = text.lower()
-    for source in words.sources:
-        position = lowered.find(source + " ")
-        if position == 0 or (position > 0 and lowered[position - 1] in " ,"):
-            if source == "as":
-                continue
-            rest = text[position + len(source) :].strip()
-            speaker, role = _who(rest, words)
-            if speaker or role:
-                cue = text[position : position + len(source)]
-                return _Attribution(speaker=speaker, role=role, cue=cue)
-    verb = _find_verb(text, words)
-    if verb is None:
-        return None
-    speaker, role = _who(text[: verb.start()].strip(" ,"), words)
-    if speaker is None and role is None:
-        return None
-    return _Attribution(speaker=speaker, role=role, cue=verb.group(1))
-
-
-def _first_clause(text: str, words: _Words) -> str:
-    """``text`` up to the first ".", ";" or ":" that ends a clause; the full stop of an
-    honorific ("Mr.", "M.") or an initial ("J.") does not."""
-    for match in re.finditer(r"[.;:](?=\s|$)", text):
+def _first_clause_end(text: str, words: QuoteWords) -> int:
+    """Offset of the first "." ";" or ":" that ends a clause (not an honorific's)."""
+    for match in re.finditer(r"[.;:!?](?=\s|$)", text):
         if match.group() == ".":
             before = text[: match.start()].split()
             last = before[-1].lower() if before else ""
             if f"{last}." in words.honorifics or (len(last) == 1 and last.isalpha()):
                 continue
-        return text[: match.start()]
-    return text
+        return match.start()
+    return len(text)
 
 
-def _after_attribution(rest: str, words: _Words) -> _Attribution | None:
-    """Attribution after a closing mark: ", said NAME, ROLE." / ", déclare le ROLE, NAME."."""
-    match = re.match(r"^\s*[,.]?\s*", rest)
-    tail = rest[match.end() if match else 0 :]
-    verb = _find_verb(tail[:40], words)
-    if verb is None or verb.start() > 2:
-        return None
-    phrase = _first_clause(tail[verb.end() :], words)
-    speaker, role = _who(phrase.strip(" ,"), words)
-    if speaker is None and role is None:
-        return None
-    return _Attribution(speaker=speaker, role=role, cue=verb.group(1))
-
-
-def _before_attribution(head: str, words: _Words) -> _Attribution | None:
-    """Attribution before an opening mark: "NAME, ROLE, stated:"."""
-    alternatives = "|".join(re.escape(verb) for verb in words.verbs)
-    verbs = list(re.finditer(rf"(?<!\w)({alternatives})(?!\w)", head, re.IGNORECASE))
-    if not verbs or head[verbs[-1].end():].strip(" ,:"):
-        return None
-    verb = verbs[-1]
-    speaker, role = _who(head[: verb.start()].strip(" ,"), words)
-    if speaker is None and role is None:
-        return None
-    return _Attribution(speaker=speaker, role=role, cue=verb.group(1))
-
-
-class _Speakers:
-    """Full names seen so far, for surnames and pronouns that come back later."""
-
-    def __init__(self, words: _Words) -> None:
-        self.words = words
-        self.names: list[str] = []
-
-    def resolve(self, attribution: _Attribution) -> _Attribution:
-        speaker = attribution.speaker
-        if speaker is None:
-            return attribution
-        if speaker.lower() in self.words.pronouns:
-            return _Attribution(self.names[-1] if self.names else None, attribution.role,
-                                attribution.cue)
-        for name in reversed(self.names):
-            if len(speaker.split()) == 1 and name.split()[-1] == speaker:
-                return _Attribution(name, attribution.role, attribution.cue)
-        self.names.append(speaker)
-        return attribution
-
-
-def extract_quotes(paragraphs: list[str] | tuple[str, ...],
-                   languages: tuple[str, ...] = ("en", "fr")) -> tuple[Quote, ...]:
-    """Attributed quotes of the body, in reading order."""
-    words = _words(languages)
-    speakers = _Speakers(words)
-    quotes: list[Quote] = []
-    index = 0
-    while index < len(paragraphs):
-        paragraph = paragraphs[index].strip()
-        if _opens(paragraph):
-            end = index
-            while not _closes(paragraphs[end]) and end + 1 < len(paragraphs):
-                end += 1
-            # French style: following paragraphs reopened and closed with « ».
-            while (end + 1 < len(paragraphs) and _opens(paragraphs[end + 1])
-                   and _closes(paragraphs[end + 1]) and _strip_marks(paragraphs[end + 1])
-                   and _find_verb(_outside_marks(paragraphs[end + 1]), words) is None
-                   and index > 0 and paragraphs[index - 1].rstrip().endswith(":")):
-                end += 1
-            span = [paragraph] + [text.strip() for text in paragraphs[index + 1 : end + 1]]
-            attribution = None
-            last = span[-1]
-            closing = _last_closing(last)
-            if closing is not None and last[closing + 1 :].strip(" .,"):
-                attribution = _after_attribution(last[closing + 1 :], words)
-                if attribution is not None:
-                    span[-1] = last[: closing + 1]
-            if attribution is None and index > 0:
-                attribution = _intro_attribution(paragraphs[index - 1], words)
-            if attribution is not None:
-                quotes.append(_make_quote(span, speakers.resolve(attribution)))
-                index = end + 1
-                continue
-        for quote in _inline_quotes(paragraph, words, speakers):
-            quotes.append(quote)
-        index += 1
-    return tuple(quotes)
-
-
-def _outside_marks(text: str) -> str:
-    return _SPAN.sub(" ", text)
-
-
-def _last_closing(text: str) -> int | None:
-    for position in range(len(text) - 1, -1, -1):
-        if text[position] in "”»" or (text[position] == '"' and position > 0):
-            return position
+def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
+    """Attribution after a closing mark: ", declares NAME, ROLE." / ", he affirmed."."""
+    start = end + 1
+    lead = re.match(r"[\s,.]*", paragraph[start:])
+    start += lead.end() if lead else 0
+    tail = paragraph[start:]
+    clause_end = _first_clause_end(tail, words)
+    clause = tail[:clause_end]
+    inversion = _INVERSION.match(clause)
+    if inversion:
+        return _Attribution("il", None, inversion.group(1), start + clause_end)
+    verb = words.verb_pattern.match(clause)
+    if verb:
+        phrase = clause[verb.end():]
+        if re.match(r"\s*(?:that|que|qu')\b", phrase):
+            return None  # "... said that “B”": the attribution of the next quote
+        speaker, role = split_who(phrase.strip(" ,"), words)
+        if speaker is None and role is None:
+            return None
+        return _Attribution(speaker, role, verb.group(1), start + clause_end)
+    found = words.verb_pattern.search(clause)
+    if found and found.start() > 0:
+        who = strip_honorifics(clause[: found.start()].strip(" ,"), words)
+        rest = clause[found.end():].strip()
+        if (who.lower() in words.pronouns or (len(who.split()) <= 3 and who[:1].isupper())) \
+                and not rest:
+            speaker, role = split_who(who, words)
+            speaker = speaker or (who if who.lower() in words.pronouns else None)
+            if speaker is not None:
+                return _Attribution(speaker, role, found.group(1), start + clause_end)
     return None
 
 
-def _make_quote(span: list[str], attribution: _Attribution) -> Quote:
-    texts = [_strip_marks(part.rstrip().rstrip(",")) for part in span]
-    texts = [text.rstrip(",") if text.endswith(",") else text for text in texts]
-    return Quote(
-        text="\n\n".join(text for text in texts if text),
-        speaker=attribution.speaker,
-        role=attribution.role,
-        cue=attribution.cue,
-        paragraphs=len([text for text in texts if text]),
-    )
+def _sentence_before(text: str, words: QuoteWords) -> str:
+    """The last sentence of ``text`` (honorifics' and initials' full stops do not end one)."""
+    start = 0
+    for match in _SENTENCE_BREAK.finditer(text):
+        before = text[: match.start() + 1].split()
+        last = before[-1].lower() if before else ""
+        if last in words.honorifics or (len(last) == 2 and last[0].isalpha()):
+            continue
+        start = match.end()
+    return text[start:]
 
 
-def _inline_quotes(paragraph: str, words: _Words, speakers: _Speakers) -> list[Quote]:
+def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attribution | None:
+    """Attribution ending where a quote begins: "NAME, ROLE, stated:", "According to NAME,",
+    "As NAME puts it,", "Comme le souligne NAME,", "said that the". ``intro``: a whole
+    paragraph ending with ":"."""
+    sentence = _sentence_before(head, words).strip()
+    if not sentence:
+        return None
+    ends_with_colon = sentence.endswith(":")
+    trimmed = re.sub(r"[\s,:]+$", "", sentence)
+    lowered = trimmed.lower()
+    for source in words.sources:
+        if lowered.startswith(source + " ") and source not in ("as", "comme", "pour"):
+            if not (ends_with_colon or sentence.endswith(",") or intro):
+                return None
+            speaker, role = split_who(trimmed[len(source):], words)
+            if speaker or role:
+                return _Attribution(speaker, role, trimmed[: len(source)])
+    as_match = re.match(r"(?:as|comme)\s+(?:le\s+|l')?(.*)$", trimmed, re.IGNORECASE)
+    verbs = list(words.verb_pattern.finditer(trimmed))
+    if as_match and verbs:
+        verb = verbs[-1]
+        who = trimmed[verb.end():] if verb.start() <= as_match.start(1) + 1 else \
+            trimmed[as_match.start(1): verb.start()]
+        speaker, role = split_who(who.strip(" ,"), words)
+        if speaker or role:
+            return _Attribution(speaker, role, verb.group(1))
+    for verb in reversed(verbs):
+        after = trimmed[verb.end():]
+        reported = re.search(r"\b(?:that|que|qu')\b", after)
+        close = re.fullmatch(r"\s*(?:,?\s*(?:that|que|qu')\s*)?(?:the|la|le|les|l')?\s*", after)
+        if not (close or ends_with_colon or intro or reported):
+            continue
+        speaker, role = split_who(_subject(trimmed[: verb.start()], words), words)
+        if speaker is None and role is None:
+            subject = trimmed[: verb.start()].strip(" ,")
+            if subject.lower() in words.pronouns:
+                speaker = subject.lower()
+            else:
+                continue
+        return _Attribution(speaker, role, verb.group(1))
+    return None
+
+
+def _subject(text: str, words: QuoteWords) -> str:
+    """The subject of a speech verb: the sentence up to it, without a trailing auxiliary or
+    adverb ("has", "also")."""
+    text = re.sub(r"\s+(?:has|had|have|also|then|further|ont|a)\s*$", "", text.strip(" ,"),
+                  flags=re.IGNORECASE)
+    return text
+
+
+def _statement_paragraphs(paragraphs: Sequence[str], first: int,
+                          words: QuoteWords) -> int:
+    """How many paragraphs from ``first`` form an unmarked first-person statement."""
+    count = 0
+    for paragraph in paragraphs[first: first + MAX_CONTINUATION]:
+        tokens = set(re.findall(r"[\w']+", paragraph.lower()))
+        if any(mark in paragraph for mark in OPENERS + CLOSERS + '"') or paragraph.endswith(":"):
+            break
+        if count and not tokens & words.first_person:
+            break
+        count += 1
+    return count
+
+
+def _text_of(parts: list[str]) -> list[str]:
+    """Parts without surrounding space, unbalanced outer marks and a trailing comma."""
+    cleaned = []
+    for part in parts:
+        text = part.strip()
+        while text[:1] in OPENERS and _balance(text) > 0:
+            text = text[1:].strip()
+        while text[-1:] in CLOSERS + '"' and _balance(text) < 0:
+            text = text[:-1].strip()
+        cleaned.append(text.rstrip(",").rstrip())
+    return [text for text in cleaned if text]
+
+
+def _balance(text: str) -> int:
+    """Opening marks minus closing marks (curly and guillemets)."""
+    return sum(text.count(mark) for mark in OPENERS) - sum(text.count(mark) for mark in CLOSERS)
+
+
+def extract_quotes(paragraphs: Sequence[str],
+                   languages: tuple[str, ...] = ("en", "fr")) -> tuple[Quote, ...]:
+    """Attributed quotes of the body, in reading order."""
+    words = quote_words(languages)
+    registry = Registry(words)
+    spans = _find_spans(paragraphs, words)
     quotes: list[Quote] = []
-    for match in _SPAN.finditer(paragraph):
-        inner = match.group(2).strip()
-        if len(inner.split()) < 4:
-            continue  # a title, a slogan, a scare quote
-        attribution = _after_attribution(paragraph[match.end() :], words)
-        if attribution is None:
-            head = paragraph[: match.start()].rstrip()
-            if head.endswith((":", ",")):
-                attribution = _before_attribution(head.rstrip(":,").rstrip(), words)
+    used: set[int] = set()
+    previous: tuple[_Span, _Attribution] | None = None
+    carried: dict[int, _Attribution] = {}
+    noted = -1
+    for position, span in enumerate(spans):
+        for number in range(noted + 1, span.first + 1):
+            for person in people_in(paragraphs[number], words):
+                registry.note(person)
+        noted = max(noted, span.first)
+        if position in used:
+            continue
+        parts = list(span.parts)
+        last_paragraph = paragraphs[span.last]
+        attribution = _after(last_paragraph, span.end, words) if span.closed else None
+        join_next = False
+        if attribution is not None and attribution.end >= 0:
+            rest = last_paragraph[attribution.end + 1:].lstrip()
+            following = spans[position + 1] if position + 1 < len(spans) else None
+            if (rest[:1] in OPENERS + '"' and following is not None
+                    and following.first == span.last):
+                join_next = True
+        if attribution is None and position in carried:
+            attribution = carried.pop(position)
+        if attribution is None and span.start >= 0:
+            attribution = _before(paragraphs[span.first][: span.start], words)
+        if attribution is None and span.first > 0 and span.start <= 2 and (
+                paragraphs[span.first - 1].rstrip().endswith(":")):
+            attribution = _before(paragraphs[span.first - 1], words, intro=True)
+        if attribution is None and previous is not None and _continues(span, previous[0],
+                                                                       paragraphs, words):
+            quotes[-1] = _extend(quotes[-1], _text_of(parts), span)
+            previous = (span, previous[1])
+            continue
         if attribution is None:
             continue
-        quotes.append(_make_quote([inner], speakers.resolve(attribution)))
-    return quotes
+        count = span.last - span.first + 1
+        if join_next:
+            following = spans[position + 1]
+            used.add(position + 1)
+            parts = [*parts[:-1], f"{_text_of(parts[-1:])[0] if _text_of(parts[-1:]) else ''} "
+                     f"{_text_of(following.parts[:1])[0] if _text_of(following.parts[:1]) else ''}",
+                     *following.parts[1:]]
+            count += following.last - following.first
+            span = following
+            # “B ... C,” observes SURNAME. “D”: the second cue belongs to the quote after it.
+            second = _after(paragraphs[span.last], span.end, words) if span.closed else None
+            if second is not None and position + 2 < len(spans) and \
+                    spans[position + 2].first == span.last:
+                carried[position + 2] = second
+        speaker = registry.resolve(_person(attribution.speaker, words))
+        texts = _text_of(parts)
+        if not texts:
+            continue
+        quotes.append(Quote(text="\n\n".join(texts), speaker=speaker, role=attribution.role,
+                            cue=attribution.cue, paragraphs=count))
+        previous = (span, attribution)
+    return tuple(_with_statements(paragraphs, quotes, spans, words, registry))
+
+
+def _person(speaker: str | None, words: QuoteWords) -> str | None:
+    if speaker is None:
+        return None
+    return speaker.lower() if speaker.lower() in words.pronouns else speaker
+
+
+def _continues(span: _Span, before: _Span, paragraphs: Sequence[str],
+               words: QuoteWords) -> bool:
+    """A fully quoted paragraph right after an attributed quote, with no attribution of its
+    own, continues that quote."""
+    paragraph = paragraphs[span.first].strip()
+    return (span.first == before.last + 1 and span.start <= 2
+            and (not span.closed or span.end >= len(paragraph.rstrip(" .")) - 2))
+
+
+def _extend(quote: Quote, texts: list[str], span: _Span) -> Quote:
+    return quote.model_copy(update={
+        "text": "\n\n".join([quote.text, *texts]),
+        "paragraphs": quote.paragraphs + span.last - span.first + 1,
+    })
+
+
+def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list[_Span],
+                     words: QuoteWords, registry: Registry) -> list[Quote]:
+    """Add statements introduced by a colon with no quote marks, in reading order."""
+    quoted = {number for span in spans for number in range(span.first, span.last + 1)}
+    found: list[tuple[int, Quote]] = []
+    for number, paragraph in enumerate(paragraphs):
+        if number in quoted:
+            continue
+        inline = re.search(r"\s:\s+(?=[A-ZÀ-Ý])|:\s+(?=[A-ZÀ-Ý])", paragraph)
+        if paragraph.rstrip().endswith(":") and number + 1 < len(paragraphs) \
+                and number + 1 not in quoted:
+            count = _statement_paragraphs(paragraphs, number + 1, words)
+            attribution = _before(paragraph, words, intro=True) if count else None
+            if attribution is not None and _ends_with_verb(paragraph, words):
+                texts = [text.strip() for text in paragraphs[number + 1: number + 1 + count]]
+                found.append((number, Quote(
+                    text="\n\n".join(texts), speaker=registry.resolve(_person(
+                        attribution.speaker, words)), role=attribution.role,
+                    cue=attribution.cue, paragraphs=count)))
+        elif inline and len(paragraph[inline.end():].split()) >= 6:
+            head = paragraph[: inline.start() + 1]
+            attribution = _before(head, words, intro=True)
+            if attribution is not None and _ends_with_verb(head, words):
+                found.append((number, Quote(
+                    text=paragraph[inline.end():].strip(), speaker=registry.resolve(_person(
+                        attribution.speaker, words)), role=attribution.role,
+                    cue=attribution.cue, paragraphs=1)))
+    if not found:
+        return quotes
+    starts = {id(quote): _quote_position(quote, paragraphs) for quote in quotes}
+    merged = [(starts[id(quote)], quote) for quote in quotes] + found
+    return [quote for _, quote in sorted(merged, key=lambda pair: pair[0])]
+
+
+def _ends_with_verb(paragraph: str, words: QuoteWords) -> bool:
+    """The intro ends with its speech verb ("declared:", "a conclu :") or is a source
+    phrase ("According to NAME, ROLE:", "Selon NAME :")."""
+    trimmed = re.sub(r"[\s:]+$", "", paragraph)
+    sentence = _sentence_before(trimmed, words).lower()
+    if any(sentence.startswith(source + " ") for source in words.sources
+           if source not in ("as", "comme", "pour")):
+        return True
+    last = list(words.verb_pattern.finditer(trimmed))
+    return bool(last) and not trimmed[last[-1].end():].strip()
+
+
+def _quote_position(quote: Quote, paragraphs: Sequence[str]) -> int:
+    head = quote.text.split("\n\n")[0][:40]
+    for number, paragraph in enumerate(paragraphs):
+        if head and head in paragraph:
+            return number
+    return len(paragraphs)

@@ -76,11 +76,7 @@ def _quotes(paragraphs: list[str]) -> list[Row]:
         # A statement introduced by a colon, with no marks at all
         pytest.param(["According to Anna Berg, Mayor of Umeå:", "Towns need stable budgets to plan their investments."],
                      [("Towns need stable budgets to plan their investments.", "Anna Berg", "Mayor of Umeå", "According to", 1)],
-                     id="en-colon-no-marks",
-                     marks=pytest.mark.xfail(strict=True, reason=(
-                         "an unmarked statement after 'According to NAME, ROLE:' is ignored (no "
-                         "quote), should be a quote of the following paragraph (DESIGN.md: "
-                         "'a statement introduced by a colon with no marks is a quote')"))),
+                     id="en-colon-no-marks"),
     ],
 )
 def test_quote(paragraphs: list[str], expected: list[Row]) -> None:
@@ -110,10 +106,6 @@ def test_surname_resolves_to_full_name_given_earlier() -> None:
         ("Anna Berg", "Mayor of Umeå"), ("Anna Berg", None)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a pronoun cue is dropped: '“...,” she added.' after a quote by Anna Berg gives no second "
-    "quote, should give one with speaker 'Anna Berg' (DESIGN.md: pronouns resolve to the full "
-    "name given earlier)"))
 def test_pronoun_resolves_to_full_name_given_earlier() -> None:
     paragraphs = ['Anna Berg, Mayor of Umeå, stated: "Towns need stable budgets to plan."',
                   "“Without them nothing works in the long run,” she added."]
@@ -121,10 +113,6 @@ def test_pronoun_resolves_to_full_name_given_earlier() -> None:
         ("Anna Berg", "stated"), ("Anna Berg", "added")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an attribution in the middle of a quote ends it: '“Twinning is the backbone of Europe,” "
-    "declares Anna Berg. “It builds trust between people.”' gives text 'Twinning is the "
-    "backbone of Europe' only, should be ONE quote holding both parts joined by a space"))
 def test_attribution_in_the_middle_gives_one_quote() -> None:
     paragraphs = ["“Twinning is the backbone of Europe,” declares Anna Berg. “It builds trust between people.”"]
     quotes = extract_quotes(paragraphs)

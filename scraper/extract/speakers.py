@@ -1,0 +1,280 @@
+"""Who said it: attribution phrases split into speaker and role, and the people of an article.
+
+An attribution phrase is what surrounds a speech verb: "Yuliia Kazakova, medical director of
+the Fastiv hospital", "the Secretary of the Fastiv City Council, Liudmyla Rudiak", "CEMR
+President Stefano Albertini", "Lena Marttinen CEMR Gender Officer", "he". Names are runs of
+capitalised words that are not role nouns; roles are the parts holding a role noun (from the
+lexicons); honorifics and leading articles are dropped; circumstances that follow a role
+("at the end of the visit", "lors de la séance") are cut. A surname or pronoun resolves to a
+full name given earlier in the same article.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from scraper.profile import load_lexicon
+
+PARTICLES = frozenset({"de", "van", "von", "der", "den", "di", "da", "du", "la", "le", "del",
+                       "dos", "das", "ter", "zu", "af", "y", "al", "el", "bin", "ten", "vom"})
+_TOKEN = re.compile(r"\S+")
+PREPOSITIONS = frozenset({"of", "for", "in", "at", "de", "du", "des", "d'", "à", "au", "aux"})
+CIRCUMSTANCE = re.compile(r"^(?:after|at|during|in|on|before|when|while|speaking|lors|après|"
+                          r"pendant|devant|à|au|en)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteWords:
+    """The lexicon words quote extraction needs, for a set of languages."""
+
+    verbs: tuple[str, ...]
+    verb_pattern: re.Pattern[str]
+    sources: tuple[str, ...]
+    honorifics: frozenset[str]
+    role_nouns: frozenset[str]
+    articles: tuple[str, ...]
+    pronouns: frozenset[str]
+    role_stops: tuple[str, ...]
+    first_person: frozenset[str]
+
+
+@functools.cache
+def quote_words(languages: tuple[str, ...]) -> QuoteWords:
+    """Speech verbs, honorifics, role nouns... of ``languages``, merged."""
+    verbs: set[str] = set()
+    sources: set[str] = set()
+    honorifics: set[str] = set()
+    roles: set[str] = set()
+    articles: set[str] = set()
+    pronouns: set[str] = set()
+    stops: set[str] = set()
+    first: set[str] = set()
+    for language in languages:
+        lexicon = load_lexicon(language)
+        if lexicon is None:
+            continue
+        words = lexicon.words
+        verbs.update(words.speech_verbs)
+        sources.update(words.source_phrases)
+        honorifics.update(words.honorifics)
+        roles.update(words.role_nouns)
+        articles.update(words.articles)
+        pronouns.update(words.pronouns)
+        stops.update(words.role_stops)
+        first.update(words.first_person)
+    ordered = tuple(sorted(verbs, key=len, reverse=True))
+    alternatives = "|".join(re.escape(verb) for verb in ordered)
+    return QuoteWords(
+        verbs=ordered,
+        verb_pattern=re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE),
+        sources=tuple(sorted(sources, key=len, reverse=True)),
+        honorifics=frozenset(honorifics),
+        role_nouns=frozenset(roles),
+        articles=tuple(sorted(articles, key=len, reverse=True)),
+        pronouns=frozenset(pronouns),
+        role_stops=tuple(sorted(stops, key=len, reverse=True)),
+        first_person=frozenset(first),
+    )
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, to match "Wisniewski" with "Wiśniewski"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _bare(token: str) -> str:
+    return token.strip(".,;:()«»“”\"'")
+
+
+def is_acronym(token: str) -> bool:
+    bare = _bare(token).rstrip("'s").rstrip("’s")
+    return len(bare) >= 2 and bare.isupper() and bare.isalpha()
+
+
+def is_name_token(token: str, words: QuoteWords) -> bool:
+    """A capitalised word that can be part of a person's name."""
+    bare = _bare(token)
+    if not bare or not bare[0].isupper() or is_acronym(bare):
+        return False
+    lowered = bare.lower()
+    return lowered not in words.role_nouns and lowered not in words.articles and \
+        lowered not in words.honorifics
+
+
+def has_role_noun(text: str, words: QuoteWords) -> bool:
+    return any(word in words.role_nouns for word in re.findall(r"[\w-]+", text.lower()))
+
+
+def strip_honorifics(text: str, words: QuoteWords) -> str:
+    """``text`` without leading honorifics, when a capitalised name follows them
+    ("Mr. Guri" -> "Guri", "Councillor Aoife Brennan"; "Mayor of Brno" stays)."""
+    tokens = text.split()
+    while len(tokens) > 1 and tokens[0].lower() in words.honorifics and \
+            is_name_token(tokens[1], words):
+        tokens = tokens[1:]
+    return " ".join(tokens)
+
+
+def is_name(text: str, words: QuoteWords) -> bool:
+    """A person's name: one to five tokens, capitalised or particles, none a role noun,
+    starting and ending with a capitalised one."""
+    tokens = strip_honorifics(text, words).split()
+    if not 1 <= len(tokens) <= 5 or not is_name_token(tokens[0], words):
+        return False
+    capitalised = 0
+    for token in tokens:
+        if is_name_token(token, words):
+            capitalised += 1
+        elif _bare(token).lower() not in PARTICLES:
+            return False
+    return capitalised >= 1 and is_name_token(tokens[-1], words)
+
+
+def clean_role(role: str, words: QuoteWords) -> str | None:
+    """The role without leading article, trailing circumstances or punctuation."""
+    role = role.strip(" ,;:.")
+    folded = role.casefold()
+    for stop in words.role_stops:
+        position = folded.find(stop)
+        if position > 0:
+            role, folded = role[:position], folded[:position]
+    role = role.strip(" ,;:.")
+    lowered = role.lower()
+    for article in words.articles:
+        if article.endswith("'") and lowered.startswith(article):
+            role = role[len(article):]
+            break
+        if lowered.startswith(article + " "):
+            role = role[len(article) + 1:]
+            break
+    role = role.strip(" ,;:.")
+    return role or None
+
+
+def split_parts(text: str) -> list[str]:
+    """Comma-separated parts; commas inside quote marks or brackets do not split."""
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
+    straight_open = False
+    for char in text:
+        if char in "“«(":
+            depth += 1
+        elif char in "”»)" and depth:
+            depth -= 1
+        elif char == '"':
+            straight_open = not straight_open
+        if char == "," and depth == 0 and not straight_open:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return [part for part in parts if part]
+
+
+def _split_glued(part: str, words: QuoteWords) -> tuple[str | None, str | None]:
+    """A part holding a name and a role with no comma between them: "CEMR President
+    Stefano Albertini", "Lena Marttinen CEMR Gender Officer"."""
+    tokens = _TOKEN.findall(part)
+    # Role first, name last: the trailing run of name tokens (not starting with a particle).
+    run = 0
+    while run < len(tokens) and (is_name_token(tokens[-1 - run], words)
+                                 or (_bare(tokens[-1 - run]).lower() in PARTICLES and run)):
+        run += 1
+    while run and not is_name_token(tokens[len(tokens) - run], words):
+        run -= 1
+    if 2 <= run < len(tokens):
+        before = tokens[: len(tokens) - run]
+        if before[-1].lower() in PREPOSITIONS:
+            # "Mayor of Dąbrowa Leśna" is a place; "Commissioner for Cohesion Ana Lobo" ends
+            # in a name after the place.
+            before, run = before + tokens[len(tokens) - run: len(tokens) - 2], 2 if run > 2 else 0
+        role = " ".join(before)
+        if run and run <= 4 and has_role_noun(role, words):
+            return " ".join(tokens[len(tokens) - run:]), role
+    # Name first, role after: the leading run of name tokens.
+    run = 0
+    while run < len(tokens) and is_name_token(tokens[run], words):
+        run += 1
+    if 2 <= run < len(tokens) and has_role_noun(" ".join(tokens[run:]), words):
+        run = 2 if run > 2 else run  # "Ruth Okafor Policy Adviser": the role's first word
+        return " ".join(tokens[:run]), " ".join(tokens[run:])
+    return None, None
+
+
+def split_who(phrase: str, words: QuoteWords) -> tuple[str | None, str | None]:
+    """(speaker, role) of an attribution phrase; (None, None) when it names nobody."""
+    parts = [part for part in split_parts(phrase) if not CIRCUMSTANCE.match(part)]
+    names = [index for index, part in enumerate(parts) if is_name(part, words)]
+    if not names:
+        for part in parts:
+            speaker, role = _split_glued(part, words)
+            if speaker is not None:
+                return speaker, clean_role(role or "", words)
+        roles = [part for part in parts if has_role_noun(part, words)]
+        return None, clean_role(roles[-1], words) if roles else None
+    index = names[-1] if len(names) > 1 and not has_role_noun(
+        " ".join(parts[names[0] + 1: names[-1]]), words) else names[0]
+    speaker = strip_honorifics(parts[index], words)
+    before = parts[index - 1] if index > 0 else ""
+    after = [part for part in parts[index + 1:]]
+    role_parts: list[str] = []
+    for part in after:  # NAME, ROLE[, ROLE...]: stop at what is no role (a verb phrase)
+        if has_role_noun(part, words) or (part[:1].isupper() and not role_parts):
+            role_parts.append(part)
+        else:
+            break
+    if not role_parts and before and has_role_noun(before, words):
+        role_parts = [before]  # the ROLE, NAME
+    return speaker, clean_role(", ".join(role_parts), words) if role_parts else None
+
+
+def people_in(paragraph: str, words: QuoteWords) -> list[str]:
+    """Names introduced in narration with a role next to them ("NAME, ROLE, presented")."""
+    found = []
+    parts = split_parts(paragraph)
+    for index, part in enumerate(parts):
+        candidate = strip_honorifics(re.sub(r"^.*?\b(?:and|et)\s+", "", part), words)
+        tokens = candidate.split()
+        if not (2 <= len(tokens) <= 5) or not is_name(candidate, words):
+            continue
+        neighbours = parts[index - 1: index] + parts[index + 1: index + 2]
+        if any(has_role_noun(neighbour, words) for neighbour in neighbours):
+            found.append(candidate)
+    return found
+
+
+class Registry:
+    """People of one article, in order of appearance, to resolve surnames and pronouns."""
+
+    def __init__(self, words: QuoteWords) -> None:
+        self.words = words
+        self.people: list[str] = []
+
+    def note(self, name: str) -> None:
+        if len(name.split()) >= 2 and name not in self.people:
+            self.people.append(name)
+        elif name in self.people:
+            self.people.remove(name)
+            self.people.append(name)
+
+    def resolve(self, speaker: str | None) -> str | None:
+        """The full name a pronoun or surname stands for; full names as written."""
+        if speaker is None:
+            return None
+        if speaker.lower() in self.words.pronouns:
+            return self.people[-1] if self.people else None
+        if len(speaker.split()) == 1:
+            wanted = fold(speaker)
+            for name in reversed(self.people):
+                if any(fold(token) == wanted for token in name.split()[1:]):
+                    self.note(name)
+                    return name
+            return speaker
+        self.note(speaker)
+        return speaker
