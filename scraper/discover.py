@@ -47,16 +47,21 @@ def listing_urls(profile: SiteProfile, base_url: str, language: str,
     return urls
 
 
-def listed_targets(html: str, page_url: str, profile: SiteProfile) -> list[Target]:
-    """Item links of a listing page, keyed by item, each once, in page order."""
+def listed_targets(html: str, page_url: str, profile: SiteProfile,
+                   base_url: str) -> list[Target]:
+    """Item links of a listing page, keyed by item, each once, in page order. Whatever host,
+    scheme or ``/language:XX`` variant a link uses, the target is the item's URL on
+    ``base_url``, so every item is fetched once, from the crawl's own host."""
     found: dict[str, Target] = {}
     for node in LexborHTMLParser(html).css("a[href]"):
         url = urljoin(page_url, (node.attributes.get("href") or "").strip())
         item = profile.parse_item_url(url)
-        if item is None or item.kind not in profile.urls.dated_kinds:
+        if item is None or item.kind not in profile.urls.dated_kinds or \
+                not item.item_id.isdigit():
             continue
-        key = profile.item_key(url)
-        found.setdefault(key, Target(url=url, key=key, origin="listed"))
+        target = item_target(profile, base_url, item.language, int(item.item_id), "listed")
+        if target is not None:
+            found.setdefault(target.key, target)
     return list(found.values())
 
 

@@ -263,7 +263,7 @@ async def _discover(fetcher: Fetcher, profile: SiteProfile, base_url: str,
             result = await fetcher.fetch(url)
             if result.outcome == "done" and result.page is not None:
                 html = decode_html(result.page.body, result.page.charset)
-                listed.extend(listed_targets(html, result.page.final_url, profile))
+                listed.extend(listed_targets(html, result.page.final_url, profile, base_url))
             else:
                 logger.warning("listing %s: %s", url, result.reason)
     numbers = [number for target in listed

@@ -175,3 +175,41 @@ def test_python_api_crawls_and_fetches(mirror: Mirror, site: tuple[Path, set[str
     article = scraper.fetch_article_sync(f"{mirror.base_url}/en/actualites/view/4001",
                                          profile="cemr", options=options)
     assert article.item_id == "4001" and article.fetch is not None
+
+
+def test_items_past_the_newest_listed_id_and_host_variants_are_found(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    folder = root / "en" / "actualites" / "view"
+    folder.mkdir(parents=True)
+    for number in (10, 11, 30, 45):  # 30 and 45: beyond the listing, within 50 misses
+        shutil.copy(EN_PAGES[0], folder / f"{number}.html")
+    (root / "en" / "actualites" / "index_actu.html").write_text(
+        '<a href="http://www.ccre.eu/actualites/view/11/language:LT">variant</a>'
+        '<a href="https://ccre.org/en/actualites/view/10">canonical</a>', "utf-8")
+    out = tmp_path / "records.jsonl"
+    with Mirror(root) as mirror:
+        assert main(["crawl", "--base-url", mirror.base_url, "-o", str(out), "--delay", "0",
+                     "--lang", "en", "--ids", "9-"]) == 0
+        fetched = Counter(entry.path for entry in mirror.log if "/view/" in entry.path)
+    assert sorted(_keys(out)) == sorted(f"https://ccre.org/en/actualites/view/{number}"
+                                        for number in (10, 11, 30, 45))
+    assert max(fetched.values()) == 1
+    assert "/en/actualites/view/95" in fetched and "/en/actualites/view/96" not in fetched
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_to_resume(site: tuple[Path, set[str]],
+                                                     tmp_path: Path) -> None:
+    out = tmp_path / "records.jsonl"
+    with Mirror(site[0], latency=0.05) as mirror:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "scraper", "crawl", "--base-url", mirror.base_url, "-o",
+             str(out), "--delay", "0", "--ids", f"{FIRST_ID}-"],
+            stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (out.exists() and out.read_bytes().count(b"\n")):
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted; resume with: scraper crawl" in stderr and "--resume" in stderr
+    assert "Traceback" not in stderr
