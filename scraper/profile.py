@@ -195,8 +195,47 @@ class LexiconWords(BaseModel):
     pronouns: tuple[str, ...] = ()
     role_stops: tuple[str, ...] = ()
     """Where a role ends and the circumstances begin (", at the opening of")."""
+    conjunctions: tuple[str, ...] = ()
+    """Conjunctions that may open a role phrase and are not part of it."""
     first_person: tuple[str, ...] = ()
     """First-person words that mark a paragraph as speech (a statement after a colon)."""
+
+
+class DateWords(BaseModel):
+    """Date words of one language (the ``[dates]`` table); month names are in ``months``,
+    weekday names and day-range joiners in ``words``."""
+
+    model_config = _FROZEN
+    ordinal_suffixes: tuple[str, ...] = ()
+    day_articles: tuple[str, ...] = ()
+    range_day_articles: tuple[str, ...] = ()
+    day_links: tuple[str, ...] = ()
+    day_prepositions: tuple[str, ...] = ()
+    month_prepositions: tuple[str, ...] = ()
+    year_prepositions: tuple[str, ...] = ()
+    year_nouns: tuple[str, ...] = ()
+    year_noun_links: tuple[str, ...] = ()
+    year_determiners: tuple[str, ...] = ()
+    quantity_words: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    range_openers: tuple[str, ...] = ()
+    pair_joiners: tuple[str, ...] = ()
+    decade_suffixes: tuple[str, ...] = ()
+    decade_words: tuple[str, ...] = ()
+    capitalised_months: bool = False
+    relative_days: dict[str, int] = {}
+    relative_months: dict[str, int] = {}
+    relative_years: dict[str, int] = {}
+    named_month_before: dict[str, int] = {}
+    named_month_after: dict[str, int] = {}
+
+    @field_validator("named_month_before", "named_month_after")
+    @classmethod
+    def _directions(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {word: step for word, step in value.items() if step not in (-1, 0, 1)}
+        if bad:
+            raise ValueError(f"a named month's direction is -1, 0 or 1: {bad}")
+        return value
 
 
 class Lexicon(BaseModel):
@@ -206,6 +245,7 @@ class Lexicon(BaseModel):
     language: str
     months: dict[str, int]
     words: LexiconWords
+    dates: DateWords = DateWords()
 
     @field_validator("months")
     @classmethod

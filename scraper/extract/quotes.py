@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 from scraper.extract.speakers import (
     QuoteWords,
     Registry,
+    has_role_noun,
+    is_name,
     people_in,
     quote_words,
+    split_parts,
     split_who,
     strip_honorifics,
 )
@@ -175,6 +178,11 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     start += lead.end() if lead else 0
     tail = paragraph[start:]
     clause_end = _first_clause_end(tail, words)
+    conjunctions = "|".join(re.escape(each) for each in words.conjunctions)
+    joined = re.search(rf",\s+(?:{conjunctions})\s", tail[:clause_end], re.IGNORECASE) \
+        if conjunctions else None
+    if joined:  # "..., said X, while the ROLE, Y, warned:": X's clause ends at "while"
+        clause_end = joined.start()
     clause = tail[:clause_end]
     inversion = _INVERSION.match(clause)
     if inversion:
@@ -193,7 +201,7 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
         who = strip_honorifics(clause[: found.start()].strip(" ,"), words)
         rest = clause[found.end():].strip()
         if (who.lower() in words.pronouns or (len(who.split()) <= 3 and who[:1].isupper())) \
-                and not rest:
+                and (not rest or rest.startswith(",")):
             speaker, role = split_who(who, words)
             speaker = speaker or (who if who.lower() in words.pronouns else None)
             if speaker is not None:
@@ -217,6 +225,9 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
     """Attribution ending where a quote begins: "NAME, ROLE, stated:", "According to NAME,",
     "As NAME puts it,", "Comme le souligne NAME,", "said that the". ``intro``: a whole
     paragraph ending with ":"."""
+    last_close = max(head.rfind(mark) for mark in CLOSERS + '"')
+    if last_close >= 0 and not intro:
+        head = head[last_close + 1:]  # what precedes belongs to an earlier quote
     sentence = _sentence_before(head, words).strip()
     if not sentence:
         return None
@@ -247,7 +258,7 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
             continue
         speaker, role = split_who(_subject(trimmed[: verb.start()], words), words)
         if speaker is None and role is None:
-            subject = trimmed[: verb.start()].strip(" ,")
+            subject = trimmed[: verb.start()].strip(" ,").split(",")[-1].strip()
             if subject.lower() in words.pronouns:
                 speaker = subject.lower()
             else:
@@ -331,6 +342,10 @@ def extract_quotes(paragraphs: Sequence[str],
         if attribution is None and span.first > 0 and span.start <= 2 and (
                 paragraphs[span.first - 1].rstrip().endswith(":")):
             attribution = _before(paragraphs[span.first - 1], words, intro=True)
+        if attribution is None and span.first == span.last:
+            incise = _incise(parts[0], words)  # « A, estime NAME, ROLE, B »
+            if incise is not None:
+                parts, attribution = [incise[0]], incise[1]
         if attribution is None and previous is not None and _continues(span, previous[0],
                                                                        paragraphs, words):
             quotes[-1] = _extend(quotes[-1], _text_of(parts), span)
@@ -339,20 +354,24 @@ def extract_quotes(paragraphs: Sequence[str],
         if attribution is None:
             continue
         count = span.last - span.first + 1
-        if join_next:
-            following = spans[position + 1]
-            used.add(position + 1)
-            parts = [*parts[:-1], f"{_text_of(parts[-1:])[0] if _text_of(parts[-1:]) else ''} "
-                     f"{_text_of(following.parts[:1])[0] if _text_of(following.parts[:1]) else ''}",
-                     *following.parts[1:]]
-            count += following.last - following.first
-            span = following
-            # “B ... C,” observes SURNAME. “D”: the second cue belongs to the quote after it.
-            second = _after(paragraphs[span.last], span.end, words) if span.closed else None
-            if second is not None and position + 2 < len(spans) and \
-                    spans[position + 2].first == span.last:
-                carried[position + 2] = second
         speaker = registry.resolve(_person(attribution.speaker, words))
+        index = position
+        while join_next:
+            # “A,” declares X. “B”: one quote. A later cue by the same person (“C,” observes
+            # SURNAME. “D”) continues it; another person's cue belongs to the next quote.
+            following = spans[index + 1]
+            used.add(index + 1)
+            parts = [*parts[:-1], _joined(parts[-1], following.parts[0]), *following.parts[1:]]
+            count += following.last - following.first
+            index += 1
+            span, join_next = following, False
+            second = _after(paragraphs[span.last], span.end, words) if span.closed else None
+            if second is None or index + 1 >= len(spans) or spans[index + 1].first != span.last:
+                break
+            if registry.resolve(_person(second.speaker, words)) == speaker:
+                join_next = True
+            else:
+                carried[index + 1] = second
         texts = _text_of(parts)
         if not texts:
             continue
@@ -360,6 +379,32 @@ def extract_quotes(paragraphs: Sequence[str],
                             cue=attribution.cue, paragraphs=count))
         previous = (span, attribution)
     return tuple(_with_statements(paragraphs, quotes, spans, words, registry))
+
+
+def _incise(text: str, words: QuoteWords) -> tuple[str, _Attribution] | None:
+    """An attribution inside the marks: "A, estime NAME, ROLE, B" -> ("A B", attribution)."""
+    for match in re.finditer(r",\s+", text):
+        verb = words.verb_pattern.match(text, match.end())
+        if verb is None:
+            continue
+        parts = split_parts(text[verb.end():])
+        taken = 0
+        while taken < len(parts) and (is_name(parts[taken], words)
+                                      or has_role_noun(parts[taken], words)):
+            taken += 1
+        if not taken or taken == len(parts):
+            continue
+        speaker, role = split_who(", ".join(parts[:taken]), words)
+        if speaker is None and role is None:
+            continue
+        rest = ", ".join(parts[taken:])
+        return f"{text[: match.start()]} {rest}", _Attribution(speaker, role, verb.group(1))
+    return None
+
+
+def _joined(first: str, second: str) -> str:
+    """Two parts of one quote around a mid attribution, joined by a space."""
+    return " ".join(text for text in _text_of([first]) + _text_of([second]))
 
 
 def _person(speaker: str | None, words: QuoteWords) -> str | None:

@@ -38,6 +38,7 @@ class QuoteWords:
     articles: tuple[str, ...]
     pronouns: frozenset[str]
     role_stops: tuple[str, ...]
+    conjunctions: tuple[str, ...]
     first_person: frozenset[str]
 
 
@@ -51,6 +52,7 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
     articles: set[str] = set()
     pronouns: set[str] = set()
     stops: set[str] = set()
+    conjunctions: set[str] = set()
     first: set[str] = set()
     for language in languages:
         lexicon = load_lexicon(language)
@@ -64,9 +66,10 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         articles.update(words.articles)
         pronouns.update(words.pronouns)
         stops.update(words.role_stops)
+        conjunctions.update(words.conjunctions)
         first.update(words.first_person)
     ordered = tuple(sorted(verbs, key=len, reverse=True))
-    alternatives = "|".join(re.escape(verb) for verb in ordered)
+    alternatives = "|".join(re.escape(verb).replace("'", "['’]") for verb in ordered)
     return QuoteWords(
         verbs=ordered,
         verb_pattern=re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE),
@@ -76,6 +79,7 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         articles=tuple(sorted(articles, key=len, reverse=True)),
         pronouns=frozenset(pronouns),
         role_stops=tuple(sorted(stops, key=len, reverse=True)),
+        conjunctions=tuple(sorted(conjunctions, key=len, reverse=True)),
         first_person=frozenset(first),
     )
 
@@ -143,6 +147,10 @@ def clean_role(role: str, words: QuoteWords) -> str | None:
         if position > 0:
             role, folded = role[:position], folded[:position]
     role = role.strip(" ,;:.")
+    for conjunction in words.conjunctions:
+        if role.lower().startswith(conjunction + " "):
+            role = role[len(conjunction) + 1:]
+            break
     lowered = role.lower()
     for article in words.articles:
         if article.endswith("'") and lowered.startswith(article):
@@ -238,6 +246,18 @@ def people_in(paragraph: str, words: QuoteWords) -> list[str]:
     """Names introduced in narration with a role next to them ("NAME, ROLE, presented")."""
     found = []
     parts = split_parts(paragraph)
+    for part in parts:  # "La députée européenne Anne-Sophie Kessler lui a répondu"
+        for sentence in re.split(r"(?<=[.!?])\s+", part):
+            head = " ".join(sentence.split()[:8])
+            speaker, _ = _split_glued(head, words)
+            if speaker is None:
+                tokens = head.split()
+                for size in range(len(tokens) - 1, 2, -1):
+                    speaker, _ = _split_glued(" ".join(tokens[:size]), words)
+                    if speaker is not None:
+                        break
+            if speaker is not None and len(speaker.split()) >= 2:
+                found.append(speaker)
     for index, part in enumerate(parts):
         candidate = strip_honorifics(re.sub(r"^.*?\b(?:and|et)\s+", "", part), words)
         tokens = candidate.split()
