@@ -1,35 +1,38 @@
 """Dates: the publication date of the category-date line, and date expressions in prose.
 
-Prose patterns are built from the lexicons' month names (English and French): day ranges
-within and across months ("3-7 October 2022", "30 June to 2 July 2016", "du 3 au 5 mars
-2023"), single days ("Friday, 14 of October 2016", "1er juillet 2021"), months ("November
-2021"), month ranges, year ranges ("2014-2020") and years after a preposition ("by 2030").
-A date without a year takes the year that puts it nearest the publication date.
+Every date expression of the body is one :class:`DateMention` (DESIGN.md, ``date_mentions``),
+read by a grammar built from the lexicons' month and weekday names, range joiners and
+``[dates]`` words: days and day ranges ("3-7 October 2022", "the 25th and 26th of April",
+"du 3 au 5 mars 2023", "March 8th", "15.09.2019"); months ("November 2021", "from October
+2022 to May 2023", "in March", "mid-December"); years: ranges ("2014-2020", "de 2016 à
+2022"), decades ("the 1990s") and a year alone only after a preposition ("by 2030"), a
+qualifier ("fin 2023") or beside an event noun ("the 2019 elections"), so that "2000
+participants" and "Horizon 2020" are not dates; relative expressions ("last December",
+"today") are resolved by :mod:`scraper.extract.relative_dates`. A fuzzy qualifier stays in
+the text and leaves the span whole ("end of January 2017" is all of January 2017). Where two
+readings overlap, the one that starts first (then the longest) wins.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
+from scraper.extract.relative_dates import (
+    NEVER, DateVocabulary, Found, RelativeGrammar, Span, any_of, date_vocabulary, ending,
+    find_relative_phrases, joiner, month_end, month_span, nearest_span, normalise,
+    phrase_regex, relative_grammar, resolve_yearless, search_before)
 from scraper.models import DateMention, Precision
-from scraper.profile import SiteProfile, load_lexicon
+from scraper.profile import DateWords, SiteProfile
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
-DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th|er|e)?"
-_NOT_NUMBER_AFTER = r"(?![\d,.]\d|\s?%|\s?(?:€|euros?|EUR|million|billion|milliard))"
-YEAR_WORDS = (r"in|by|since|until|till|from|before|after|during|of|for|year|around|"
-              r"en|depuis|d'ici|jusqu'en|avant|après|année|vers|dès|pour")
+_END = r"(?![\w/]|[,.]\d)"
+"""After a mention: not inside a word, a path ("2014/24/EU") or a decimal number."""
 
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    start: int
-    end: int
-    mention: DateMention
+_Builder = Callable[[re.Match[str], "_Grammar", "dt.date | None"], "Found | None"]
 
 
 def extract_published(text: str, profile: SiteProfile,
@@ -44,149 +47,327 @@ def extract_published(text: str, profile: SiteProfile,
     return None
 
 
-@functools.cache
-def _month_names(languages: tuple[str, ...]) -> dict[str, int]:
-    months: dict[str, int] = {}
-    for language in languages:
-        lexicon = load_lexicon(language)
-        if lexicon is not None:
-            months.update(lexicon.months)
-    return months
-
-
-@functools.cache
-def _patterns(languages: tuple[str, ...]) -> re.Pattern[str]:
-    names = sorted(_month_names(languages), key=len, reverse=True)
-    # Abbreviations (a prefix of the month's full name) may end in "." ("Sept."); full names
-    # may not, or a sentence's full stop would join the date.
-    months = _month_names(languages)
-    abbreviations = {name for name in names
-                     if any(other != name and other.startswith(name) and months[other] == number
-                            for other, number in months.items())}
-    month = r"(?:" + "|".join(
-        re.escape(name) + (r"\.?" if name in abbreviations else "") for name in names
-    ) + r")"
-    joiner = r"\s*(?:-|–|—|to|and|until|till|through|au|et|à)\s*"
-    weekday = (r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|lundi|mardi|"
-               r"mercredi|jeudi|vendredi|samedi|dimanche),?\s+(?:the\s+)?)?")
-    of = r"(?:\s+of)?\s+"
-    parts = [
-        # 30 June to 2 July 2016 / 30 juin au 2 juillet 2016
-        rf"(?P<d1a>{DAY}){of}(?P<m1a>{month})(?:,?\s+(?P<y1a>{YEAR}))?{joiner}"
-        rf"(?P<d2a>{DAY}){of}(?P<m2a>{month})"
-        rf"(?:,?\s+(?P<ya>{YEAR}))?",
-        # 3-7 October 2022 / 17 and 18 February / the 25th and 26th of April / 3 au 5 mars
-        rf"{weekday}(?P<d1b>{DAY}){joiner}(?:the\s+)?(?P<d2b>{DAY}){of}(?P<mb>{month})"
-        rf"(?:,?\s+(?P<yb>{YEAR}))?",
-        # October 2022 to May 2023 / d'octobre 2022 à mai 2023
-        rf"(?P<m1c>{month})\s+(?P<y1c>{YEAR})?{joiner}(?P<m2c>{month})\s+(?P<yc>{YEAR})",
-        # Friday, 14 of October 2016 / 14 October / 1er juillet 2021
-        rf"{weekday}(?P<dd>{DAY}){of}(?P<md>{month})(?:,?\s+(?P<yd>{YEAR}))?",
-        # October 14, 2016
-        rf"(?P<me>{month})\s+(?P<de>{DAY}),?\s+(?P<ye>{YEAR})",
-        # November 2021 / mai 2006
-        rf"(?P<mf>{month})\s+(?P<yf>{YEAR})",
-        # 2014-2020
-        rf"(?P<y1g>{YEAR})\s*[-–/]\s*(?P<y2g>{YEAR})",
-        # by 2030
-        rf"(?:{YEAR_WORDS})\s+(?P<yh>{YEAR})(?!\s*[-–/]\s*{YEAR})",
-    ]
-    body = "|".join(f"(?:{part})" for part in parts)
-    return re.compile(rf"(?<![\w/.-])(?:{body})(?![\w]){_NOT_NUMBER_AFTER}", re.IGNORECASE)
-
-
-def _day(text: str) -> int:
-    return int(re.match(r"\d+", text).group())  # type: ignore[union-attr]
-
-
-def _infer_year(month: int, day: int, published: dt.date | None) -> int | None:
-    if published is None:
-        return None
-    best = None
-    for year in (published.year - 1, published.year, published.year + 1):
-        try:
-            candidate = dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-        except ValueError:
-            continue
-        if best is None or abs(candidate - published) < abs(best - published):
-            best = candidate
-    return best.year if best else None
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _build(match: re.Match[str], months: dict[str, int],
-           published: dt.date | None) -> DateMention | None:
-    group = match.group
-    text = match.group().strip(" ,")
-    precision: Precision
-
-    def month_of(name: str) -> int:
-        return months[name.lower().rstrip(".")]
-
-    if group("d1a"):
-        m1, m2 = month_of(group("m1a")), month_of(group("m2a"))
-        d1, d2 = _day(group("d1a")), _day(group("d2a"))
-        year = int(group("ya")) if group("ya") else _infer_year(m2, d2, published)
-        if year is None:
-            return None
-        start_year = int(group("y1a")) if group("y1a") else (year - 1 if m1 > m2 else year)
-        start, end = dt.date(start_year, m1, d1), dt.date(year, m2, d2)
-        precision = "day"
-    elif group("d1b"):
-        month = month_of(group("mb"))
-        d1, d2 = _day(group("d1b")), _day(group("d2b"))
-        year = int(group("yb")) if group("yb") else _infer_year(month, d2, published)
-        if year is None or d1 > d2:
-            return None
-        start, end, precision = dt.date(year, month, d1), dt.date(year, month, d2), "day"
-    elif group("m1c"):
-        m1, m2, year = month_of(group("m1c")), month_of(group("m2c")), int(group("yc"))
-        y1 = int(group("y1c")) if group("y1c") else (year - 1 if m1 > m2 else year)
-        start, end, precision = dt.date(y1, m1, 1), _month_end(year, m2), "month"
-    elif group("dd"):
-        month, day = month_of(group("md")), _day(group("dd"))
-        year = int(group("yd")) if group("yd") else _infer_year(month, day, published)
-        if year is None:
-            return None
-        start = end = dt.date(year, month, day)
-        precision = "day"
-    elif group("me"):
-        month, day, year = month_of(group("me")), _day(group("de")), int(group("ye"))
-        start = end = dt.date(year, month, day)
-        precision = "day"
-    elif group("mf"):
-        month, year = month_of(group("mf")), int(group("yf"))
-        start, end, precision = dt.date(year, month, 1), _month_end(year, month), "month"
-    elif group("y1g"):
-        y1, y2 = int(group("y1g")), int(group("y2g"))
-        if not 0 < y2 - y1 <= 50:
-            return None
-        start, end, precision = dt.date(y1, 1, 1), dt.date(y2, 12, 31), "year"
-    else:
-        text = group("yh")
-        year = int(text)
-        start, end, precision = dt.date(year, 1, 1), dt.date(year, 12, 31), "year"
-    if end < start:
-        return None
-    return DateMention(text=text, start=start, end=end, precision=precision, relative=False)
-
-
 def extract_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
                           published: dt.date | None,
                           languages: tuple[str, ...] = ("en", "fr")) -> tuple[DateMention, ...]:
-    """Every date expression in ``paragraphs``, in reading order."""
-    pattern = _patterns(languages)
-    months = _month_names(languages)
-    mentions: list[DateMention] = []
-    for paragraph in paragraphs:
+    """Every date expression in ``paragraphs``, in reading order.
+
+    >>> [m.text for m in extract_date_mentions(["Met on 3-7 October 2022, again last March."],
+    ...                                        published=dt.date(2022, 10, 20))]
+    ['3-7 October 2022', 'last March']
+    """
+    grammar = _grammar(languages)
+    return tuple(found.mention for paragraph in paragraphs
+                 for found in _paragraph_mentions(paragraph, grammar, published))
+
+
+def _paragraph_mentions(paragraph: str, grammar: _Grammar,
+                        published: dt.date | None) -> list[Found]:
+    candidates: list[Found] = []
+    for pattern, build in grammar.rules:
         for match in pattern.finditer(paragraph):
             try:
-                mention = _build(match, months, published)
-            except (ValueError, KeyError):
-                mention = None
-            if mention is not None:
-                mentions.append(mention)
-    return tuple(mentions)
+                found = build(match, grammar, published)
+            except (ValueError, KeyError):  # a day that does not exist: 30 February
+                found = None
+            if found is not None:
+                candidates.append(found)
+    if published is not None:
+        candidates += find_relative_phrases(paragraph, grammar.relative, published)
+    return _without_overlaps([_qualified(found, paragraph, grammar) for found in candidates])
+
+
+def _without_overlaps(candidates: list[Found]) -> list[Found]:
+    kept: list[Found] = []
+    for found in sorted(candidates, key=lambda each: (each.char_start, -each.char_end)):
+        if not kept or found.char_start >= kept[-1].char_end:
+            kept.append(found)
+    return kept
+
+
+def _qualified(found: Found, paragraph: str, grammar: _Grammar) -> Found:
+    """``found`` with a fuzzy qualifier before it taken into its text ("mid-December")."""
+    if found.mention.precision == "day":
+        return found
+    qualifier = _context(grammar, "qualifier", paragraph, found.char_start)
+    if qualifier is None:
+        return found
+    text = paragraph[qualifier.start():found.char_end]
+    return replace(found, char_start=qualifier.start(),
+                   mention=found.mention.model_copy(update={"text": text}))
+
+
+# --- the grammar built from the vocabulary -----------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    vocabulary: DateVocabulary
+    rules: tuple[tuple[re.Pattern[str], _Builder], ...]
+    contexts: dict[str, re.Pattern[str]]
+    """Name -> what must stand just before a candidate (searched up to its start) or just
+    after it (matched at its end, names ending in "_after")."""
+    relative: RelativeGrammar
+
+
+@functools.cache
+def _grammar(languages: tuple[str, ...]) -> _Grammar:
+    vocabulary = date_vocabulary(languages)
+    parts = _parts(vocabulary)
+    return _Grammar(vocabulary=vocabulary, rules=_rules(parts),
+                    contexts=_contexts(parts, vocabulary.words),
+                    relative=relative_grammar(vocabulary.words))
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """Regexes of the pieces dates are made of, from the vocabulary."""
+
+    start: str
+    month: str
+    day: str
+    weekday: str
+    link: str
+    article: str
+    second_article: str
+    day_join: str
+    join: str
+    opener: str
+    pair: str
+    qualifiers: str
+    words: DateWords
+
+
+def _parts(vocabulary: DateVocabulary) -> _Parts:
+    words = vocabulary.words
+    ordinal, links = any_of(words.ordinal_suffixes), any_of(words.day_links)
+    pairs = {normalise(word) for word in words.pair_joiners}
+    day_join = joiner(vocabulary.joiners)
+    span_join = joiner(word for word in vocabulary.joiners if normalise(word) not in pairs)
+    hyphenated = "".join(rf"|(?<={phrase_regex(word)})"
+                         for word in words.qualifiers if word.endswith("-"))  # "mid-2023"
+    qualifiers = "|".join(phrase_regex(word) + ("" if word.endswith("-") else r"\s+")
+                          for word in sorted(words.qualifiers, key=len, reverse=True))
+    return _Parts(
+        start=rf"(?:(?<![\w/.\-‐‑]){hyphenated})",
+        month="(?:" + "|".join(
+            phrase_regex(name) + (r"\.?" if name in vocabulary.abbreviations else "")
+            for name in sorted(vocabulary.months, key=len, reverse=True)) + ")",
+        day=rf"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:{ordinal}(?!\w))?",
+        weekday=rf"(?:{any_of(vocabulary.weekdays)},?\s+)",
+        link=rf"(?:\s+{links})?\s+",
+        # "the 25th", "the 3 of": not "the 3 May"
+        article=(rf"(?:{any_of(words.day_articles)}\s+"
+                 rf"(?=\d{{1,2}}{ordinal}(?!\w)|\d{{1,2}}\s+{links}\s))"),
+        second_article=rf"(?:{any_of(words.range_day_articles)}\s+)",
+        day_join=day_join,
+        join=rf"(?(between){day_join}|{span_join})",  # "and" joins months, years after "between"
+        opener=rf"(?:(?P<between>{any_of(words.range_openers)})\s+)?",
+        pair=any_of(words.pair_joiners),
+        qualifiers=f"(?:{qualifiers})" if qualifiers else NEVER,
+        words=words)
+
+
+def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder], ...]:
+    month, day, weekday, link = parts.month, parts.day, parts.weekday, parts.link
+    article, opener, join = parts.article, parts.opener, parts.join
+    decade = any_of(parts.words.decade_suffixes)
+    rules: tuple[tuple[str, _Builder], ...] = (
+        # "3-7 October 2022", "30 June to 2 July 2016", "the 25th and 26th of April"
+        (rf"(?P<date>{weekday}?{article}?(?P<d1>{day})"
+         rf"(?:(?:{link}(?P<m1>{month})(?:,?\s+(?P<y1>{YEAR}))?)?"
+         rf"{parts.day_join}{parts.second_article}?{weekday}?{article}?(?P<d2>{day}))?"
+         rf"{link}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)", _day_mention),
+        # "May 17, 2024", "March 8th"
+        (rf"(?P<date>(?P<weekday>{weekday})?(?P<m>{month})\s+(?P<d1>{day})"
+         rf"(?:{parts.day_join}(?P<d2>{day}))?(?P<comma>,)?(?:\s*(?P<y>{YEAR}))?)",
+         _month_first_mention),
+        # "November 2021", "October 2022 to May 2023", "in March"
+        (rf"{opener}(?P<date>(?P<m1>{month})(?:,?\s+(?P<y1>{YEAR}))?"
+         rf"(?:{join}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)?)", _month_mention),
+        # "2014-2020", "by 2030", "the 1990s"
+        (rf"{opener}(?P<date>(?P<y1>{YEAR})(?:(?P<decade>{decade})|{join}(?P<y2>{YEAR}))?)",
+         _year_mention),
+        # "15.09.2019", "2019-09-15"
+        (rf"(?P<date>(?P<d>\d{{1,2}})(?P<sep>[./])(?P<m>\d{{1,2}})(?P=sep)(?P<y>{YEAR})"
+         rf"|(?P<iso_y>{YEAR})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d))", _numeric_mention),
+    )
+    return tuple((re.compile(parts.start + regex + _END, re.IGNORECASE), build)
+                 for regex, build in rules)
+
+
+def _contexts(parts: _Parts, words: DateWords) -> dict[str, re.Pattern[str]]:
+    noun, pair = any_of(words.year_nouns), parts.pair
+
+    def after(regex: str) -> re.Pattern[str]:
+        return re.compile(regex, re.IGNORECASE)
+
+    return {
+        "qualifier": ending(parts.qualifiers),
+        "day_preposition": ending(rf"{any_of(words.day_prepositions)}\s+"),
+        "month_preposition": ending(rf"{any_of(words.month_prepositions)}\s+"),
+        "month_list": ending(rf"{parts.month}(?:\s*,|\s+{pair})\s+"),  # "March and April"
+        "month_list_after": after(  # "March, April and May 2019": the list's year
+            rf"(?:(?:\s*,|\s+{pair})\s+{parts.month})+,?\s+(?P<year>{YEAR})(?!\d)"),
+        "year_preposition": ending(rf"{any_of(words.year_prepositions)}\s+"),
+        "noun": ending(  # "l'édition 2019", "les élections (municipales) de 2020"
+            rf"{noun}(?:(?:\s+[^\W\d_]+)?\s+{any_of(words.year_noun_links)})?\s+"),
+        "determiner": ending(rf"{any_of(words.year_determiners)}\s+"),
+        "noun_after": after(rf"(?:\s+[^\W\d_]+)?\s+{noun}(?!\w)"),
+        "quantity_after": after(rf"\s*{any_of(words.quantity_words)}(?!\w)"),
+        "year_and": ending(rf"{YEAR}\s+{pair}\s+"),  # "in 2019 and 2020"
+        "year_comma": ending(rf"{YEAR}\s*,\s+"),
+        "year_list_after": after(rf"(?:\s*,\s*{YEAR})*,?\s+{pair}\s+{YEAR}(?!\d)"),
+        "decade_word": ending(rf"{any_of(words.decade_words)}\s+"),  # "années 1990"
+    }
+
+
+# --- reading one candidate ---------------------------------------------------------------
+
+def _context(grammar: _Grammar, name: str, paragraph: str,
+             position: int) -> re.Match[str] | None:
+    pattern = grammar.contexts[name]
+    if name.endswith("_after"):
+        return pattern.match(paragraph, position)
+    return search_before(pattern, paragraph, position)
+
+
+def _found(match: re.Match[str], span: Span | None, precision: Precision, *,
+           char_start: int | None = None, char_end: int | None = None) -> Found | None:
+    """The mention of ``match`` (its "date" group, or the given characters) over ``span``."""
+    first = match.start("date") if char_start is None else char_start
+    last = match.end("date") if char_end is None else char_end
+    if span is None or span[1] < span[0]:
+        return None
+    mention = DateMention(text=match.string[first:last], start=span[0], end=span[1],
+                          precision=precision)
+    return Found(first, last, mention)
+
+
+def _month(name: str, grammar: _Grammar) -> int:
+    return grammar.vocabulary.months[normalise(name).rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _written_as_month(name: str, grammar: _Grammar) -> bool:
+    """Whether a month name without a year is one: "May", "mai", not the verb "may"."""
+    return name[0].isupper() or normalise(name).rstrip(".") in grammar.vocabulary.lower_case_months
+
+
+def _is_full_month(name: str, grammar: _Grammar) -> bool:
+    return (_written_as_month(name, grammar)
+            and normalise(name).rstrip(".") not in grammar.vocabulary.abbreviations)
+
+
+def _day_mention(match: re.Match[str], grammar: _Grammar,
+                 published: dt.date | None) -> Found | None:
+    group = match.group
+    m2 = _month(group("m2"), grammar)
+    m1 = _month(group("m1"), grammar) if group("m1") else m2
+    d1, d2 = _day(group("d1")), _day(group("d2") or group("d1"))
+    turns = (m1, d1) > (m2, d2)  # "28 December to 3 January": the range spans New Year
+
+    def make(year: int) -> Span:
+        return dt.date(year - turns, m1, d1), dt.date(year, m2, d2)
+
+    if group("y2"):
+        start_year = int(group("y1")) if group("y1") else int(group("y2")) - turns
+        return _found(match, (dt.date(start_year, m1, d1), dt.date(int(group("y2")), m2, d2)),
+                      "day")
+    if group("y1"):
+        return _found(match, make(int(group("y1")) + turns), "day")
+    if not _written_as_month(group("m2"), grammar):
+        return None
+    return resolve_yearless(match.string, match.start("date"), match.end("date"), make=make,
+                            last=(m2, d2), precision="day", grammar=grammar.relative,
+                            published=published)
+
+
+def _month_first_mention(match: re.Match[str], grammar: _Grammar,
+                         published: dt.date | None) -> Found | None:
+    """"May 17, 2024", "October 3-5, 2022"; without a year only "March 8th", "on March 8"."""
+    group = match.group
+    month, d1, d2 = _month(group("m"), grammar), _day(group("d1")), _day(group("d2") or group("d1"))
+    if group("y"):
+        year = int(group("y"))
+        return _found(match, (dt.date(year, month, d1), dt.date(year, month, d2)), "day")
+    if not _written_as_month(group("m"), grammar) or not (
+            not group("d1").isdigit() or group("weekday") or group("comma")
+            or _context(grammar, "day_preposition", match.string, match.start("date"))):
+        return None
+    span = nearest_span(lambda year: (dt.date(year, month, d1), dt.date(year, month, d2)),
+                        published)
+    return _found(match, span, "day", char_end=match.end("date") - len(group("comma") or ""))
+
+
+def _month_mention(match: re.Match[str], grammar: _Grammar,
+                   published: dt.date | None) -> Found | None:
+    group = match.group
+    m1 = _month(group("m1"), grammar)
+    if not group("m2"):
+        year = group("y1") or group("y2")
+        if year:
+            return _found(match, month_span(int(year), m1), "month")
+        return _lone_month(match, m1, grammar, published)
+    m2 = _month(group("m2"), grammar)
+    turns = m1 > m2
+    if group("y2") or group("y1"):
+        end_year = int(group("y2")) if group("y2") else int(group("y1")) + turns
+        start_year = int(group("y1")) if group("y1") else end_year - turns
+        return _found(match, (dt.date(start_year, m1, 1), month_end(end_year, m2)), "month")
+    if not (_is_full_month(group("m1"), grammar) and _is_full_month(group("m2"), grammar)):
+        return None
+    return _found(match, nearest_span(
+        lambda year: (dt.date(year - turns, m1, 1), month_end(year, m2)), published), "month")
+
+
+def _lone_month(match: re.Match[str], month: int, grammar: _Grammar,
+                published: dt.date | None) -> Found | None:
+    """A month named alone: in a list with a year ("March and April 2019"), relative ("last
+    December"), or after a preposition or a qualifier ("in March", "mid-December")."""
+    text, first, last = match.string, match.start("date"), match.end("date")
+    if not _is_full_month(match.group("m1"), grammar):
+        return None
+    listed = _context(grammar, "month_list_after", text, last)
+    if listed is not None:
+        return _found(match, month_span(int(listed.group("year")), month), "month")
+    in_context = any(_context(grammar, name, text, first)
+                     for name in ("month_preposition", "qualifier", "month_list"))
+    return resolve_yearless(text, first, last, make=lambda year: month_span(year, month),
+                            last=(month, None), precision="month", grammar=grammar.relative,
+                            published=published, in_context=in_context)
+
+
+def _year_mention(match: re.Match[str], grammar: _Grammar,
+                  published: dt.date | None) -> Found | None:
+    text, first, last = match.string, match.start("date"), match.end("date")
+    if _context(grammar, "quantity_after", text, last):
+        return None  # "2020 euros", "2000 participants"
+    y1 = int(match.group("y1"))
+    decade = _context(grammar, "decade_word", text, first)
+    if match.group("decade") or decade:  # "the 1990s", "les années 1990"
+        return _found(match, (dt.date(y1, 1, 1), dt.date(y1 + 9, 12, 31)), "year",
+                      char_start=decade.start() if decade else first) if y1 % 10 == 0 else None
+    if match.group("y2"):
+        y2 = int(match.group("y2"))
+        return _found(match, (dt.date(y1, 1, 1), dt.date(y2, 12, 31)), "year") \
+            if 0 < y2 - y1 <= 50 else None
+    dated = (any(_context(grammar, name, text, first)
+                 for name in ("year_preposition", "qualifier", "noun", "year_and"))
+             or (_context(grammar, "determiner", text, first)  # "the 2019 elections"
+                 and _context(grammar, "noun_after", text, last))
+             or (_context(grammar, "year_comma", text, first)  # "2018, 2019 and 2020"
+                 and _context(grammar, "year_list_after", text, last)))
+    return _found(match, (dt.date(y1, 1, 1), dt.date(y1, 12, 31)), "year") if dated else None
+
+
+def _numeric_mention(match: re.Match[str], grammar: _Grammar,
+                     published: dt.date | None) -> Found | None:
+    group = match.group
+    if group("y"):
+        day = dt.date(int(group("y")), int(group("m")), int(group("d")))
+    else:
+        day = dt.date(int(group("iso_y")), int(group("iso_m")), int(group("iso_d")))
+    return _found(match, (day, day), "day")

@@ -4,9 +4,12 @@ precision, a missing year taken nearest the publication date (DESIGN.md, `date_m
 from __future__ import annotations
 
 import datetime as dt
+import doctest
+from types import ModuleType
 
 import pytest
 
+from scraper.extract import dates, relative_dates
 from scraper.extract.dates import extract_date_mentions
 
 PUBLISHED = dt.date(2022, 10, 20)
@@ -46,9 +49,11 @@ def _mentions(paragraphs: list[str], published: dt.date | None) -> list[Row]:
                      [("2030", "2030-01-01", "2030-12-31", "year")], id="en-by-year"),
         # English, no year: the year nearest the publication date
         pytest.param("Mayors met on the 25th and 26th of April in Brussels.", dt.date(2019, 5, 2),
-                     [("25th and 26th of April", "2019-04-25", "2019-04-26", "day")], id="en-ordinals-year-before"),
+                     [("the 25th and 26th of April", "2019-04-25", "2019-04-26", "day")],
+                     id="en-ordinals-year-before"),
         pytest.param("Mayors meet on the 25th and 26th of April in Brussels.", dt.date(2019, 12, 20),
-                     [("25th and 26th of April", "2020-04-25", "2020-04-26", "day")], id="en-ordinals-next-year"),
+                     [("the 25th and 26th of April", "2020-04-25", "2020-04-26", "day")],
+                     id="en-ordinals-next-year"),
         pytest.param("The workshop runs 12-14 September in Lyon.", dt.date(2022, 8, 1),
                      [("12-14 September", "2022-09-12", "2022-09-14", "day")], id="en-range-no-year"),
         pytest.param("Towns met from 11th to 17th June in Riga.", PUBLISHED,
@@ -127,14 +132,94 @@ def test_mentions_in_reading_order_across_paragraphs() -> None:
                      ("last December", "2021-12-01", "2021-12-31", "month", True), id="en-last-month"),
         pytest.param("Les maires se sont réunis en décembre dernier.",
                      ("décembre dernier", "2021-12-01", "2021-12-31", "month", True), id="fr-mois-dernier"),
+        pytest.param("Le traité a été signé le 8 mars dernier.",
+                     ("8 mars dernier", "2022-03-08", "2022-03-08", "day", True), id="fr-jour-dernier"),
+        pytest.param("Le forum se tiendra le 12 avril prochain.",
+                     ("12 avril prochain", "2023-04-12", "2023-04-12", "day", True), id="fr-jour-prochain"),
+        pytest.param("The Bureau met in December last year.",
+                     ("December last year", "2021-12-01", "2021-12-31", "month", True),
+                     id="en-month-last-year"),
+        pytest.param("The Bureau met on 3 December last year.",
+                     ("3 December last year", "2021-12-03", "2021-12-03", "day", True),
+                     id="en-day-last-year"),
+        pytest.param("A report is expected early next year.",
+                     ("early next year", "2023-01-01", "2023-12-31", "year", True), id="en-qualifier-relative"),
+        pytest.param("Le guide sera prêt d’ici la fin de l’année.",
+                     ("fin de l’année", "2022-01-01", "2022-12-31", "year", True), id="fr-curly-apostrophe"),
+        pytest.param("La réunion d’hier a eu lieu à Bruxelles.",
+                     ("hier", "2022-10-19", "2022-10-19", "day", True), id="fr-d-hier"),
     ],
 )
-@pytest.mark.xfail(strict=True, reason=(
-    "relative expressions are not implemented: 'last December' / 'décembre dernier' "
-    "(published 2022-10-20) give no mention, should give 2021-12-01..2021-12-31, month, "
-    "relative=true (DESIGN.md date_mentions)"))
 def test_relative_expression_resolved_against_published(
         sentence: str, expected: tuple[str, str, str, str, bool]) -> None:
     mentions = extract_date_mentions([sentence], published=PUBLISHED)
     assert [(mention.text, mention.start.isoformat(), mention.end.isoformat(),
              mention.precision, mention.relative) for mention in mentions] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param("Mayors met in March and April.",
+                     [("March", "2023-03-01", "2023-03-31", "month"),
+                      ("April", "2023-04-01", "2023-04-30", "month")], id="en-month-list"),
+        pytest.param("Mayors met in March, April and May 2019.",
+                     [("March", "2019-03-01", "2019-03-31", "month"),
+                      ("April", "2019-04-01", "2019-04-30", "month"),
+                      ("May 2019", "2019-05-01", "2019-05-31", "month")], id="en-month-list-shares-year"),
+        pytest.param("The towns met in 2018, 2019 and 2020.",
+                     [("2018", "2018-01-01", "2018-12-31", "year"),
+                      ("2019", "2019-01-01", "2019-12-31", "year"),
+                      ("2020", "2020-01-01", "2020-12-31", "year")], id="en-year-list"),
+        pytest.param("The number doubled between 2016 and 2022.",
+                     [("2016 and 2022", "2016-01-01", "2022-12-31", "year")], id="en-between-years"),
+        pytest.param("Twinning grew in the 1990s.",
+                     [("1990s", "1990-01-01", "1999-12-31", "year")], id="en-decade"),
+        pytest.param("Le jumelage s'est développé dans les années 1990.",
+                     [("années 1990", "1990-01-01", "1999-12-31", "year")], id="fr-decennie"),
+        pytest.param("Les maires se réuniront entre le 3 et le 5 mars.",
+                     [("3 et le 5 mars", "2023-03-03", "2023-03-05", "day")], id="fr-entre-le-et-le"),
+        pytest.param("Les élections municipales de 2020 ont été reportées.",
+                     [("2020", "2020-01-01", "2020-12-31", "year")], id="fr-noun-adjective-de-year"),
+        pytest.param("The seminar runs October 3-5, 2022 in Lyon.",
+                     [("October 3-5, 2022", "2022-10-03", "2022-10-05", "day")], id="en-us-range"),
+        pytest.param("In the first half of 2019, towns reported.",
+                     [("first half of 2019", "2019-01-01", "2019-12-31", "year")], id="en-half-year"),
+    ],
+)
+def test_lists_ranges_and_decades(sentence: str, expected: list[Row]) -> None:
+    assert _mentions([sentence], PUBLISHED) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param("The mayors may meet again; they march for equality.", id="en-modal-may-verb-march"),
+        pytest.param("Sept communes ont rejoint le réseau.", id="fr-sept-is-seven"),
+        pytest.param("A population of 2000 and a budget of 2000 delegates.", id="en-of-count"),
+        pytest.param("The Horizon 2020 programme and the Europe 2020 strategy.", id="en-programme-names"),
+        pytest.param("The survey reached 2000 delegates.", id="en-noun-then-count"),
+        pytest.param("Regulation (EU) 2021/1060 and Directive 2014/24/EU apply.", id="en-legal-references"),
+        pytest.param("From 1990 to 2000 members joined.", id="en-count-range"),
+        pytest.param("Last week the bureau met, and again on Monday.", id="en-week-and-weekday"),
+        pytest.param("Il a été 2000 fois cité.", id="fr-ete-is-not-summer-here"),
+    ],
+)
+def test_numbers_and_words_that_are_not_dates(sentence: str) -> None:
+    assert _mentions([sentence], PUBLISHED) == []
+
+
+def test_relative_expressions_need_a_publication_date() -> None:
+    assert _mentions(["Last year and last December, the Bureau met."], None) == []
+
+
+@pytest.mark.parametrize("published", [dt.date.min, dt.date.max], ids=["date-min", "date-max"])
+def test_calendar_edges_give_no_impossible_date(published: dt.date) -> None:
+    sentence = "Yesterday, last year, next December, in March, tomorrow, next year."
+    for mention in extract_date_mentions([sentence], published=published):
+        assert mention.start <= mention.end
+
+
+@pytest.mark.parametrize("module", [dates, relative_dates], ids=lambda module: module.__name__)
+def test_module_doctests(module: ModuleType) -> None:
+    assert doctest.testmod(module).failed == 0

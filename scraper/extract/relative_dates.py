@@ -1,0 +1,298 @@
+"""Dates resolved against the publication date, and the date words they are read with.
+
+:func:`date_vocabulary` merges the date words of the lexicons (month and weekday names, range
+joiners, the ``[dates]`` tables) for this module and :mod:`scraper.extract.dates`.
+``published`` is the only clock: nothing here reads today's date. Resolved against it:
+
+- fixed phrases with an offset in days, months or years: "today", "yesterday", "last month",
+  "earlier this month", "next year", "aujourd'hui", "le mois prochain", "l'année dernière";
+- a month (or a day without a year) named with a direction: "last December", "next March",
+  "décembre dernier", "le 8 mars dernier";
+- a date without a year ("28 December", "in March") takes the year that puts it nearest the
+  publication date.
+
+>>> published = dt.date(2024, 3, 15)
+>>> relative_span("month", -1, published)
+(datetime.date(2024, 2, 1), datetime.date(2024, 2, 29))
+>>> named_year(12, None, -1, dt.date(2022, 10, 20)), named_year(3, None, -1, published)
+(2021, 2023)
+>>> nearest_span(lambda year: month_span(year, 12), dt.date(2016, 1, 12))[0]
+datetime.date(2015, 12, 1)
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scraper.models import DateMention, Precision
+from scraper.profile import DateWords, load_lexicon
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+NEVER = r"(?!)"
+"""A regex that matches nothing: the alternation of an empty word list."""
+
+Span = tuple[dt.date, dt.date]
+RelativeTable = dict[str, tuple[Precision, int]]
+"""Normalised phrase -> (unit, offset from the publication date in that unit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A date mention and the character span of its text in the paragraph."""
+
+    char_start: int
+    char_end: int
+    mention: DateMention
+
+
+# --- lexicon words as regular expressions -----------------------------------------------
+
+def normalise(phrase: str) -> str:
+    """Lookup key of a phrase as written: lower case, straight apostrophe, single spaces."""
+    phrase = phrase.lower().replace("’", "'").replace("‐", "-").replace("‑", "-")
+    return " ".join(phrase.split())
+
+
+def phrase_regex(word: str) -> str:
+    """Regex of a lexicon word or phrase: any spacing, either apostrophe, any hyphen."""
+    parts = []
+    for char in word:
+        if char.isspace():
+            parts.append(r"\s+")
+        elif char in "'’":
+            parts.append("['’]")
+        elif char in "-‐‑":
+            parts.append("[-‐‑]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def any_of(words: Iterable[str]) -> str:
+    """Regex of any of ``words``, longest first."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(phrase_regex(word) for word in ordered) + ")" if ordered else NEVER
+
+
+def joiner(words: Iterable[str]) -> str:
+    """Regex of the words between two ends of a range: "-" with or without spaces, "to"."""
+    words = tuple(words)
+    symbols = any_of(word for word in words if not word[0].isalpha())
+    names = any_of(word for word in words if word[0].isalpha())
+    return rf"(?:\s*{symbols}\s*|\s+{names}\s+)"
+
+
+def ending(regex: str) -> re.Pattern[str]:
+    """A context that must end right where a candidate starts (searched up to it)."""
+    return re.compile(rf"(?<!\w){regex}$", re.IGNORECASE)
+
+
+def search_before(pattern: re.Pattern[str], paragraph: str,
+                  position: int) -> re.Match[str] | None:
+    """``pattern`` (built by :func:`ending`) ending at ``position`` of ``paragraph``."""
+    return pattern.search(paragraph, max(0, position - 80), position)
+
+
+# --- the date words of a set of languages -----------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DateVocabulary:
+    """The date words of a set of languages, merged from their lexicons."""
+
+    months: dict[str, int]
+    abbreviations: frozenset[str]
+    """Month names that shorten another ("sept", "janv"): never a month alone."""
+    lower_case_months: frozenset[str]
+    """Month names of languages that write them in lower case (French)."""
+    weekdays: tuple[str, ...]
+    joiners: tuple[str, ...]
+    words: DateWords
+
+
+@functools.cache
+def date_vocabulary(languages: tuple[str, ...]) -> DateVocabulary:
+    """Month and weekday names, range joiners and ``[dates]`` words of ``languages``."""
+    lexicons = [lexicon for language in languages
+                if (lexicon := load_lexicon(language)) is not None]
+    months = {name: number for lexicon in lexicons for name, number in lexicon.months.items()}
+    abbreviations = frozenset(
+        name for name, number in months.items()
+        if any(other != name and other.startswith(name) and months[other] == number
+               for other in months))
+    lower_case = frozenset(name for lexicon in lexicons if not lexicon.dates.capitalised_months
+                           for name in lexicon.months)
+    return DateVocabulary(
+        months=months, abbreviations=abbreviations, lower_case_months=lower_case,
+        weekdays=tuple(word for lexicon in lexicons for word in lexicon.words.weekdays),
+        joiners=tuple(word for lexicon in lexicons for word in lexicon.words.range_joiners),
+        words=_merged([lexicon.dates for lexicon in lexicons]))
+
+
+def _merged(tables: list[DateWords]) -> DateWords:
+    values: dict[str, object] = {}
+    for name in DateWords.model_fields:
+        parts = [getattr(table, name) for table in tables]
+        if parts and isinstance(parts[0], tuple):
+            values[name] = tuple(dict.fromkeys(word for part in parts for word in part))
+        elif parts and isinstance(parts[0], dict):
+            values[name] = {key: value for part in parts for key, value in part.items()}
+    return DateWords.model_validate(values)
+
+
+# --- spans ------------------------------------------------------------------------------
+
+def month_end(year: int, month: int) -> dt.date:
+    """Last day of a month."""
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_span(year: int, month: int) -> Span:
+    """First and last day of a month."""
+    return dt.date(year, month, 1), month_end(year, month)
+
+
+def relative_span(unit: Precision, offset: int, published: dt.date) -> Span:
+    """The day, month or year ``offset`` units away from ``published``."""
+    if unit == "day":
+        day = published + dt.timedelta(days=offset)
+        return day, day
+    if unit == "month":
+        index = published.year * 12 + published.month - 1 + offset
+        return month_span(index // 12, index % 12 + 1)
+    year = published.year + offset
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def named_year(month: int, day: int | None, direction: int, published: dt.date) -> int:
+    """Year of a month (or of a day) named with a direction: the latest one before the
+    publication month (or day) for -1, the first one after it for 1, the publication year
+    for 0."""
+    named = (month, day or 0)
+    now = (published.month, published.day if day is not None else 0)
+    if direction < 0:
+        return published.year if named < now else published.year - 1
+    if direction > 0:
+        return published.year if named > now else published.year + 1
+    return published.year
+
+
+def nearest_span(make: Callable[[int], Span], published: dt.date | None) -> Span | None:
+    """The span of a date without a year (``make(year)``, which may raise ValueError for a
+    day that year lacks) for the year that puts it nearest ``published``; ties go to the
+    publication year."""
+    if published is None:
+        return None
+    best: Span | None = None
+    best_distance = 0
+    for year in (published.year, published.year - 1, published.year + 1):
+        try:
+            span = make(year)
+        except ValueError:
+            continue
+        distance = max((span[0] - published).days, (published - span[1]).days, 0)
+        if best is None or distance < best_distance:
+            best, best_distance = span, distance
+    return best
+
+
+# --- relative expressions ---------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class RelativeGrammar:
+    """Relative phrases and month directions of a set of languages, compiled."""
+
+    phrases: re.Pattern[str]
+    table: RelativeTable
+    named_before: re.Pattern[str]
+    named_after: re.Pattern[str]
+    steps: dict[str, int]
+    """Direction word ("last", "dernier") -> -1, 0 or 1."""
+    year_after: re.Pattern[str]
+    """A relative year right after a year-less date: "(in December) last year"."""
+
+
+def relative_grammar(words: DateWords) -> RelativeGrammar:
+    """Compile the relative words of a (merged) ``[dates]`` table."""
+    table: RelativeTable = {}
+    units: tuple[tuple[Precision, dict[str, int]], ...] = (
+        ("day", words.relative_days), ("month", words.relative_months),
+        ("year", words.relative_years))
+    for unit, phrases in units:
+        table.update({normalise(phrase): (unit, offset) for phrase, offset in phrases.items()})
+    steps = {normalise(word): step for word, step in
+             (words.named_month_before | words.named_month_after).items()}
+    return RelativeGrammar(
+        # not before a number: "fin de l'année 2019" is a year, not this year's end
+        phrases=re.compile(rf"(?<!\w)(?P<date>{any_of(table)})(?!\w)(?!\s*\d)", re.IGNORECASE),
+        table=table,
+        named_before=ending(rf"(?P<word>{any_of(words.named_month_before)})\s+"),
+        named_after=re.compile(rf"\s+(?P<word>{any_of(words.named_month_after)})(?!\w)",
+                               re.IGNORECASE),
+        steps=steps,
+        year_after=re.compile(rf"\s+(?P<phrase>{any_of(words.relative_years)})(?!\w)(?!\s*\d)",
+                              re.IGNORECASE))
+
+
+def find_relative_phrases(paragraph: str, grammar: RelativeGrammar,
+                          published: dt.date) -> list[Found]:
+    """The fixed relative phrases of ``paragraph``, resolved against ``published``."""
+    found = []
+    for match in grammar.phrases.finditer(paragraph):
+        unit, offset = grammar.table[normalise(match.group("date"))]
+        try:
+            start, end = relative_span(unit, offset, published)
+        except (ValueError, OverflowError):  # past the ends of the calendar: no such date
+            continue
+        mention = DateMention(text=match.group("date"), start=start, end=end, precision=unit,
+                              relative=True)
+        found.append(Found(match.start("date"), match.end("date"), mention))
+    return found
+
+
+def named_direction(paragraph: str, char_start: int, char_end: int,
+                    grammar: RelativeGrammar) -> tuple[int, int, int] | None:
+    """(direction, char_start, char_end) of a year-less month or day named with a direction
+    word after it ("décembre dernier") or before it ("last December"), the word included."""
+    after = grammar.named_after.match(paragraph, char_end)
+    if after is not None:
+        return grammar.steps[normalise(after.group("word"))], char_start, after.end()
+    before = search_before(grammar.named_before, paragraph, char_start)
+    if before is not None:
+        return grammar.steps[normalise(before.group("word"))], before.start(), char_end
+    return None
+
+
+def resolve_yearless(paragraph: str, char_start: int, char_end: int, *,
+                     make: Callable[[int], Span], last: tuple[int, int | None],
+                     precision: Precision, grammar: RelativeGrammar,
+                     published: dt.date | None, in_context: bool = True) -> Found | None:
+    """A date written without a year, ``make(year)`` being its span in a year whose last
+    (month, day) is ``last``. Followed by a relative year ("December last year") it lies in
+    that year; named with a direction ("décembre dernier", "le 8 mars dernier") it is the
+    nearest such date in that direction; both are relative. Otherwise, when ``in_context``,
+    it takes the year nearest ``published``."""
+    if published is None:
+        return None
+    span: Span | None = None
+    year_phrase = grammar.year_after.match(paragraph, char_end)
+    named = named_direction(paragraph, char_start, char_end, grammar)
+    if year_phrase is not None:
+        offset = grammar.table[normalise(year_phrase.group("phrase"))][1]
+        span, char_end = make(published.year + offset), year_phrase.end()
+    elif named is not None:
+        direction, char_start, char_end = named
+        span = make(named_year(*last, direction, published))
+    elif in_context:
+        span = nearest_span(make, published)
+    if span is None or span[1] < span[0]:
+        return None
+    mention = DateMention(text=paragraph[char_start:char_end], start=span[0], end=span[1],
+                          precision=precision, relative=bool(year_phrase or named))
+    return Found(char_start, char_end, mention)
