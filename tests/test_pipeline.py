@@ -3,6 +3,8 @@ crash; bytes decoded by declared or sniffed charset."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ import scraper
 from scraper.clean import limit_nesting
 
 CEMR_URL = "https://ccre.org/en/actualites/view/4000"
+FIXTURES_PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "seed-table.html"
 FRENCH_BODY = ("<p>Le Conseil des Communes et Régions d'Europe a réuni à Bruxelles les maires "
                "des villes jumelées pour débattre de l'avenir de la coopération européenne.</p>")
 
@@ -98,3 +101,12 @@ _HTML_LIKE = st.lists(_HTML_PIECES | st.text(max_size=20), max_size=60).map("".j
 def test_extract_never_raises_and_round_trips(page: str, url: str) -> None:
     article = scraper.extract(page, url)
     assert scraper.Article.model_validate_json(article.model_dump_json()) == article
+
+
+def test_dates_in_list_items_are_mentions_too() -> None:
+    page = (FIXTURES_PAGE.read_text("utf-8")
+            .replace("physically meet the partners for the first time;",
+                     "physically meet the partners on 5 October 2022;"))
+    article = scraper.extract(page, "https://ccre.org/en/actualites/view/4384")
+    assert [mention.text for mention in article.date_mentions] == [
+        "3-7 October 2022", "November 2021", "5 October 2022"]
