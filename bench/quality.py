@@ -9,7 +9,9 @@ every field. Dates: a mention is correct only when text, start, end, precision a
 relative all agree. Sets: the tuning manifests (fixtures/manifests/quotes.jsonl,
 dates.jsonl: cases the rules were developed against), the held-out manifests
 (*_heldout.jsonl, written without sight of the code: the honest generalisation figure) and
-the fixture pages' hand-written intents (fixtures/intent/*.json).
+the fixture pages' hand-written intents (fixtures/intent/*.json). The held-out quote set was
+looked at once its blind figures were taken (and its misses mended), so it is no longer
+blind; the *_blind.jsonl sets were written afterwards and are measured, never tuned on.
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ def _lines(path: Path) -> list[dict[str, Any]]:
 def evaluate() -> dict[str, dict[str, Tally]]:
     tallies: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for name, path in (("tuning", MANIFESTS / "quotes.jsonl"),
-                       ("held-out", MANIFESTS / "quotes_heldout.jsonl")):
+                       ("held-out", MANIFESTS / "quotes_heldout.jsonl"),
+                       ("blind", MANIFESTS / "quotes_blind.jsonl")):
         for case in _lines(path):
             languages = (case["lang"], "en", "fr")
             predicted = [quote.model_dump() for quote in
@@ -130,7 +133,8 @@ def evaluate() -> dict[str, dict[str, Tally]]:
             score_quotes(tallies[f"quotes {name}"][case["lang"]], case["expected"], predicted,
                          case["id"])
     for name, path in (("tuning", MANIFESTS / "dates.jsonl"),
-                       ("held-out", MANIFESTS / "dates_heldout.jsonl")):
+                       ("held-out", MANIFESTS / "dates_heldout.jsonl"),
+                       ("blind", MANIFESTS / "dates_blind.jsonl")):
         for case in _lines(path):
             published = dt.date.fromisoformat(case["published"])
             predicted = [mention.model_dump(mode="json") for mention in
