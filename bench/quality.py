@@ -152,6 +152,14 @@ def evaluate() -> dict[str, dict[str, Tally]]:
         if "date_mentions" in intent["expect"]:
             score_dates(tallies["dates fixtures"][language], intent["expect"]["date_mentions"],
                         record["date_mentions"], intent_path.stem)
+    for kind in ("quotes", "dates"):  # the figure: every set together
+        for language in ("en", "fr"):
+            total = tallies[f"{kind} (all sets)"][language]
+            for name in [name for name in tallies if name.startswith(kind + " ") and
+                         not name.endswith("(all sets)")]:
+                part = tallies[name][language]
+                for attribute in ("gold", "predicted", "matched", "speaker", "role", "exact"):
+                    setattr(total, attribute, getattr(total, attribute) + getattr(part, attribute))
     return tallies
 
 

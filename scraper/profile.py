@@ -195,6 +195,12 @@ class LexiconWords(BaseModel):
     pronouns: tuple[str, ...] = ()
     role_stops: tuple[str, ...] = ()
     """Where a role ends and the circumstances begin (", at the opening of")."""
+    manner_phrases: tuple[str, ...] = ()
+    complementizers: tuple[str, ...] = ()
+    auxiliaries: tuple[str, ...] = ()
+    place_prepositions: tuple[str, ...] = ()
+    circumstance_starters: tuple[str, ...] = ()
+    inversion_auxiliaries: tuple[str, ...] = ()
     conjunctions: tuple[str, ...] = ()
     """Conjunctions that may open a role phrase and are not part of it."""
     first_person: tuple[str, ...] = ()
@@ -262,6 +268,7 @@ class CommonWords(BaseModel):
     model_config = _FROZEN
     stopwords: dict[str, frozenset[str]]
     commercial: dict[str, tuple[str, ...]]
+    names: dict[str, tuple[str, ...]] = {}
 
 
 def _read_toml(path: Path | Traversable) -> dict[str, object]:

@@ -41,8 +41,6 @@ OPENERS = "“«„"
 CLOSERS = "”»"
 MAX_CONTINUATION = 4
 """Paragraphs an unclosed quote may run on before it is taken as never closed."""
-_INVERSION = re.compile(r"^((?:a|avait|aurait)-t-(?:il|elle)\s+\w+|\w+-t-(?:il|elle)|"
-                        r"\w+-(?:il|elle))\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÀ-Ý«“\"])")
 
 
@@ -184,13 +182,14 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     if joined:  # "..., said X, while the ROLE, Y, warned:": X's clause ends at "while"
         clause_end = joined.start()
     clause = tail[:clause_end]
-    inversion = _INVERSION.match(clause)
+    inversion = words.inversion.match(clause)
     if inversion:
-        return _Attribution("il", None, inversion.group(1), start + clause_end)
+        pronoun = sorted(words.pronouns)[0]  # any pronoun: it resolves to the last person
+        return _Attribution(pronoun, None, inversion.group(1), start + clause_end)
     verb = words.verb_pattern.match(clause)
     if verb:
         phrase = clause[verb.end():]
-        if re.match(r"\s*(?:that|que|qu')\b", phrase):
+        if re.match(rf"\s*(?:{_words_alternation(words.complementizers)})", phrase):
             return None  # "... said that “B”": the attribution of the next quote
         speaker, role = split_who(phrase.strip(" ,"), words)
         if speaker is None and role is None:
@@ -235,13 +234,15 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
     trimmed = re.sub(r"[\s,:]+$", "", sentence)
     lowered = trimmed.lower()
     for source in words.sources:
-        if lowered.startswith(source + " ") and source not in ("as", "comme", "pour"):
+        if lowered.startswith(source + " "):
             if not (ends_with_colon or sentence.endswith(",") or intro):
                 return None
             speaker, role = split_who(trimmed[len(source):], words)
             if speaker or role:
                 return _Attribution(speaker, role, trimmed[: len(source)])
-    as_match = re.match(r"(?:as|comme)\s+(?:le\s+|l')?(.*)$", trimmed, re.IGNORECASE)
+    as_match = re.match(rf"(?:{_words_alternation(words.manner)})\s+"
+                        rf"(?:(?:{_words_alternation(words.articles)})\s*)?(.*)$",
+                        trimmed, re.IGNORECASE)
     verbs = list(words.verb_pattern.finditer(trimmed))
     if as_match and verbs:
         verb = verbs[-1]
@@ -252,8 +253,10 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
             return _Attribution(speaker, role, verb.group(1))
     for verb in reversed(verbs):
         after = trimmed[verb.end():]
-        reported = re.search(r"\b(?:that|que|qu')\b", after)
-        close = re.fullmatch(r"\s*(?:,?\s*(?:that|que|qu')\s*)?(?:the|la|le|les|l')?\s*", after)
+        complementizer = _words_alternation(words.complementizers)
+        reported = re.search(rf"(?<!\w)(?:{complementizer})", after)
+        close = re.fullmatch(rf"\s*(?:,?\s*(?:{complementizer})\s*)?"
+                             rf"(?:(?:{_words_alternation(words.articles)})\s*)?", after)
         if not (close or ends_with_colon or intro or reported):
             continue
         speaker, role = split_who(_subject(trimmed[: verb.start()], words), words)
@@ -270,9 +273,12 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
 def _subject(text: str, words: QuoteWords) -> str:
     """The subject of a speech verb: the sentence up to it, without a trailing auxiliary or
     adverb ("has", "also")."""
-    text = re.sub(r"\s+(?:has|had|have|also|then|further|ont|a)\s*$", "", text.strip(" ,"),
-                  flags=re.IGNORECASE)
-    return text
+    auxiliaries = _words_alternation(words.auxiliaries)
+    while True:
+        shorter = re.sub(rf"\s+(?:{auxiliaries})\s*$", "", text.strip(" ,"), flags=re.IGNORECASE)
+        if shorter == text.strip(" ,"):
+            return shorter
+        text = shorter
 
 
 def _statement_paragraphs(paragraphs: Sequence[str], first: int,
@@ -402,6 +408,13 @@ def _incise(text: str, words: QuoteWords) -> tuple[str, _Attribution] | None:
     return None
 
 
+def _words_alternation(words: tuple[str, ...] | frozenset[str]) -> str:
+    """A regex alternation of whole words (an apostrophe-ended word needs no boundary)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(word) + ("" if word.endswith("'") else r"\b")
+                    for word in ordered) or "(?!)"
+
+
 def _joined(first: str, second: str) -> str:
     """Two parts of one quote around a mid attribution, joined by a space."""
     return " ".join(text for text in _text_of([first]) + _text_of([second]))
@@ -468,8 +481,7 @@ def _ends_with_verb(paragraph: str, words: QuoteWords) -> bool:
     phrase ("According to NAME, ROLE:", "Selon NAME :")."""
     trimmed = re.sub(r"[\s:]+$", "", paragraph)
     sentence = _sentence_before(trimmed, words).lower()
-    if any(sentence.startswith(source + " ") for source in words.sources
-           if source not in ("as", "comme", "pour")):
+    if any(sentence.startswith(source + " ") for source in words.sources):
         return True
     last = list(words.verb_pattern.finditer(trimmed))
     return bool(last) and not trimmed[last[-1].end():].strip()

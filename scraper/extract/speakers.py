@@ -16,14 +16,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from scraper.profile import load_lexicon
+from scraper.profile import load_common_words, load_lexicon
 
-PARTICLES = frozenset({"de", "van", "von", "der", "den", "di", "da", "du", "la", "le", "del",
-                       "dos", "das", "ter", "zu", "af", "y", "al", "el", "bin", "ten", "vom"})
 _TOKEN = re.compile(r"\S+")
-PREPOSITIONS = frozenset({"of", "for", "in", "at", "de", "du", "des", "d'", "à", "au", "aux"})
-CIRCUMSTANCE = re.compile(r"^(?:after|at|during|in|on|before|when|while|speaking|lors|après|"
-                          r"pendant|devant|à|au|en)\b", re.IGNORECASE)
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +36,21 @@ class QuoteWords:
     role_stops: tuple[str, ...]
     conjunctions: tuple[str, ...]
     first_person: frozenset[str]
+    manner: tuple[str, ...]
+    complementizers: tuple[str, ...]
+    auxiliaries: tuple[str, ...]
+    places: frozenset[str]
+    circumstance: re.Pattern[str]
+    inversion: re.Pattern[str]
+    particles: frozenset[str]
 
 
 @functools.cache
 def quote_words(languages: tuple[str, ...]) -> QuoteWords:
     """Speech verbs, honorifics, role nouns... of ``languages``, merged."""
+    lists: dict[str, set[str]] = {name: set() for name in (
+        "manner_phrases", "complementizers", "auxiliaries", "place_prepositions",
+        "circumstance_starters", "inversion_auxiliaries")}
     verbs: set[str] = set()
     sources: set[str] = set()
     honorifics: set[str] = set()
@@ -68,6 +74,8 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         stops.update(words.role_stops)
         conjunctions.update(words.conjunctions)
         first.update(words.first_person)
+        for name, found in lists.items():
+            found.update(getattr(words, name))
     ordered = tuple(sorted(verbs, key=len, reverse=True))
     alternatives = "|".join(re.escape(verb).replace("'", "['’]") for verb in ordered)
     return QuoteWords(
@@ -81,7 +89,28 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         role_stops=tuple(sorted(stops, key=len, reverse=True)),
         conjunctions=tuple(sorted(conjunctions, key=len, reverse=True)),
         first_person=frozenset(first),
+        manner=tuple(sorted(lists["manner_phrases"])),
+        complementizers=tuple(sorted(lists["complementizers"], key=len, reverse=True)),
+        auxiliaries=tuple(sorted(lists["auxiliaries"])),
+        places=frozenset(lists["place_prepositions"]),
+        circumstance=re.compile(rf"^(?:{_alternatives(lists['circumstance_starters'])})\b",
+                                re.IGNORECASE),
+        inversion=_inversion(lists["inversion_auxiliaries"], pronouns),
+        particles=frozenset(load_common_words().names.get("particles", ())),
     )
+
+
+def _alternatives(words: set[str] | frozenset[str]) -> str:
+    """A regex alternation of ``words``, longest first (never empty)."""
+    ordered = sorted(words, key=len, reverse=True)
+    return "|".join(re.escape(word) for word in ordered) or "(?!)"
+
+
+def _inversion(auxiliaries: set[str], pronouns: set[str]) -> re.Pattern[str]:
+    """French inverted cues: "a-t-il souligné", "déclare-t-elle", "ajoute-il"."""
+    auxiliary, pronoun = _alternatives(auxiliaries), _alternatives(pronouns)
+    return re.compile(rf"^((?:{auxiliary})-t-(?:{pronoun})\s+\w+|\w+-t-(?:{pronoun})|"
+                      rf"\w+-(?:{pronoun}))\b", re.IGNORECASE)
 
 
 def fold(text: str) -> str:
@@ -133,7 +162,7 @@ def is_name(text: str, words: QuoteWords) -> bool:
     for token in tokens:
         if is_name_token(token, words):
             capitalised += 1
-        elif _bare(token).lower() not in PARTICLES:
+        elif _bare(token).lower() not in words.particles:
             return False
     return capitalised >= 1 and is_name_token(tokens[-1], words)
 
@@ -192,13 +221,13 @@ def _split_glued(part: str, words: QuoteWords) -> tuple[str | None, str | None]:
     # Role first, name last: the trailing run of name tokens (not starting with a particle).
     run = 0
     while run < len(tokens) and (is_name_token(tokens[-1 - run], words)
-                                 or (_bare(tokens[-1 - run]).lower() in PARTICLES and run)):
+                                 or (_bare(tokens[-1 - run]).lower() in words.particles and run)):
         run += 1
     while run and not is_name_token(tokens[len(tokens) - run], words):
         run -= 1
     if 2 <= run < len(tokens):
         before = tokens[: len(tokens) - run]
-        if before[-1].lower() in PREPOSITIONS:
+        if before[-1].lower() in words.places:
             # "Mayor of Dąbrowa Leśna" is a place; "Commissioner for Cohesion Ana Lobo" ends
             # in a name after the place.
             before, run = before + tokens[len(tokens) - run: len(tokens) - 2], 2 if run > 2 else 0
@@ -217,7 +246,7 @@ def _split_glued(part: str, words: QuoteWords) -> tuple[str | None, str | None]:
 
 def split_who(phrase: str, words: QuoteWords) -> tuple[str | None, str | None]:
     """(speaker, role) of an attribution phrase; (None, None) when it names nobody."""
-    parts = [part for part in split_parts(phrase) if not CIRCUMSTANCE.match(part)]
+    parts = [part for part in split_parts(phrase) if not words.circumstance.match(part)]
     names = [index for index, part in enumerate(parts) if is_name(part, words)]
     if not names:
         for part in parts:
@@ -259,7 +288,8 @@ def people_in(paragraph: str, words: QuoteWords) -> list[str]:
             if speaker is not None and len(speaker.split()) >= 2:
                 found.append(speaker)
     for index, part in enumerate(parts):
-        candidate = strip_honorifics(re.sub(r"^.*?\b(?:and|et)\s+", "", part), words)
+        candidate = strip_honorifics(re.sub(rf"^.*?\b(?:{_alternatives(set(words.conjunctions))})\s+",
+                                            "", part), words)
         tokens = candidate.split()
         if not (2 <= len(tokens) <= 5) or not is_name(candidate, words):
             continue
