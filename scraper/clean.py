@@ -324,6 +324,7 @@ def _meta(tree: LexborHTMLParser, url: str) -> dict[str, str]:
 
 
 def spam_score(block: Block, *, page_language: str | None, page_words: Counter[str],
+               own_words: Counter[str] | None = None,
                commercial: frozenset[str], stopwords: dict[str, frozenset[str]]) -> int:
     """How much ``block`` looks like off-topic commercial or SEO text (0 = not at all).
 
@@ -355,7 +356,8 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
         score += 1
     content_words = {token for token in tokens if len(token) > 3 and token not in commercial}
     if content_words:
-        shared = sum(1 for token in content_words if page_words[token] > 0)
+        own = own_words or Counter()
+        shared = sum(1 for token in content_words if page_words[token] - own[token] > 0)
         if shared / len(content_words) < 0.2:
             score += 1
     return score
@@ -383,7 +385,8 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
             score = spam_score(
                 block,
                 page_language=page_language,
-                page_words=page_words - own,
+                page_words=page_words,
+                own_words=own,  # the block's own words do not count as shared
                 commercial=commercial,
                 stopwords=stopwords,
             )
