@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import shlex
 import time
@@ -23,6 +24,7 @@ from scraper.errors import ScraperError
 from scraper.models import Article
 from scraper.pipeline import (
     DEFAULT_FETCH_OPTIONS,
+    EXPORT_FORMATS,
     CrawlEvent,
     CrawlSettings,
     CrawlState,
@@ -31,7 +33,9 @@ from scraper.pipeline import (
     FetchOptions,
     JsonlWriter,
     Mirror,
+    dataset_stats,
     demo_id_range,
+    export_records,
     extract,
     extract_warc,
     fetch_article_sync,
@@ -139,6 +143,42 @@ def _build_parser() -> argparse.ArgumentParser:
                              help="records, JSONL (default: demo.jsonl, overwritten)")
     demo_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
 
+    export_parser = commands.add_parser(
+        "export",
+        help="records (JSONL) -> CSV, Parquet or SQLite (+ full-text search) for analysis",
+        description="Tidy a JSONL file of records and write it for analysis: duplicates "
+        "dropped (the newest fetch kept), EN/FR editions linked in translations, an optional "
+        "date window on published, a stable order (published, item_id, language). Streams: "
+        "memory stays flat whatever the size. CSV: one row per article, lists one item per "
+        "line, nested values as JSON; Parquet: nested schema, dates as dates (needs pyarrow); "
+        "SQLite: articles, quotes, date_mentions, breadcrumbs, removed, and the FTS5 index "
+        "articles_fts over title and text. Columns: docs/record.md.",
+        epilog="Example: scraper export demo.jsonl --to sqlite -o demo.sqlite",
+    )
+    export_parser.add_argument("records", metavar="FILE.jsonl", help="records, JSONL")
+    export_parser.add_argument("--to", required=True, choices=sorted(EXPORT_FORMATS),
+                               help="output format")
+    export_parser.add_argument("-o", "--output",
+                               help="output file (default: FILE with the format's suffix; "
+                               "- for stdout, csv and jsonl only)")
+    _add_window_options(export_parser)
+    export_parser.add_argument("--bom", action="store_true",
+                               help="CSV: start with a UTF-8 byte order mark (for Excel)")
+
+    stats_parser = commands.add_parser(
+        "stats",
+        help="a first look at records: items per year, section, language, speakers, gaps",
+        description="Count the tidied records of a JSONL file (deduplicated as by export): "
+        "items per year, section and language, top quote speakers, records with no date or "
+        "no body, blocks removed (spam, ...). A table, or JSON with --json.",
+        epilog="Example: scraper stats demo.jsonl --json",
+    )
+    stats_parser.add_argument("records", metavar="FILE.jsonl", help="records, JSONL")
+    stats_parser.add_argument("--json", action="store_true", help="print JSON, not a table")
+    stats_parser.add_argument("--top", type=_positive_int, default=10,
+                              help="quote speakers listed (default: 10)")
+    _add_window_options(stats_parser)
+
     commands.add_parser(
         "schema",
         help="print the JSON Schema of the record",
@@ -157,6 +197,20 @@ def _add_fetch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contact", help="URL or e-mail added to the User-Agent")
     parser.add_argument("--retries", type=_non_negative_int,
                         help=f"retries of transient failures (default: {DEFAULT_FETCH_OPTIONS.retries})")
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=_iso_date, metavar="DATE",
+                        help="keep records published on or after DATE (YYYY-MM-DD)")
+    parser.add_argument("--until", type=_iso_date, metavar="DATE",
+                        help="keep records published on or before DATE (YYYY-MM-DD)")
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {text!r}") from None
 
 
 def _fetch_options(arguments: argparse.Namespace) -> FetchOptions:
@@ -325,6 +379,31 @@ def _run_demo(arguments: argparse.Namespace) -> int:
                                  resume_hint=None, label="demo")
 
 
+def _run_export(arguments: argparse.Namespace) -> int:
+    output = arguments.output or str(_default_output(Path(arguments.records), arguments.to))
+    started = time.monotonic()
+    summary = export_records(arguments.records, output, to=arguments.to,
+                             since=arguments.since, until=arguments.until, bom=arguments.bom)
+    print(f"scraper export: {summary.line()} in {time.monotonic() - started:.1f} s -> "
+          f"{'stdout' if output == '-' else output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _default_output(source: Path, to: str) -> Path:
+    output = source.with_suffix(EXPORT_FORMATS[to])
+    return output if output != source else source.with_suffix(".tidy" + EXPORT_FORMATS[to])
+
+
+def _run_stats(arguments: argparse.Namespace) -> int:
+    stats = dataset_stats(arguments.records, since=arguments.since, until=arguments.until,
+                          top=arguments.top)
+    if arguments.json:
+        _write(json.dumps(stats.to_json(), indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        _write(stats.table(), None)
+    return EXIT_OK
+
+
 def _run_schema(arguments: argparse.Namespace) -> int:
     _write(json.dumps(Article.model_json_schema(), indent=2, ensure_ascii=False) + "\n", None)
     return EXIT_OK
@@ -357,7 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     runners = {"extract": _run_extract, "schema": _run_schema, "get": _run_get,
-               "demo": _run_demo}
+               "demo": _run_demo, "export": _run_export, "stats": _run_stats}
     try:
         if arguments.command == "crawl":
             return _run_crawl(arguments, list(argv if argv is not None else sys.argv[1:]))

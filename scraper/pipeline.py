@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -29,11 +30,20 @@ from scraper.config import (
     CleanOptions,
     FetchOptions,
 )
+from scraper.dataset import DatasetStats, DatasetSummary, compute_stats, open_dataset
 from scraper.discover import Target, item_number, item_target, listed_targets, listing_urls
 from scraper.document import Page
 from scraper.errors import ConfigError, FetchError, InputError, RecordError, ScraperError
 from scraper.extract import extract_article
-from scraper.export import JsonlWriter, WarcPageWriter, read_warc_pages, repair_jsonl
+from scraper.export import (
+    EXPORT_FORMATS,
+    JsonlWriter,
+    WarcPageWriter,
+    check_export,
+    read_warc_pages,
+    repair_jsonl,
+    write_records,
+)
 from scraper.fetch import Fetcher
 from scraper.models import Article, FetchInfo
 from scraper.profile import SiteProfile, load_profile, profile_for_host
@@ -533,9 +543,37 @@ def demo_id_range(archive: Path) -> tuple[int, int]:
     return min(numbers), max(numbers)
 
 
+def export_records(source: Path | str, output: Path | str, *, to: str,
+                   since: dt.date | None = None, until: dt.date | None = None,
+                   bom: bool = False) -> DatasetSummary:
+    """Tidy the records of a JSONL file (deduplicated, translations linked, ``since`` /
+    ``until`` on ``published``, ordered) and write them to ``output`` in format ``to``."""
+    check_export(to, output, bom=bom)
+    if str(output) != "-" and Path(output).resolve() == Path(source).resolve():
+        raise InputError(f"{output} is the input: choose another output file (-o)")
+    workdir = Path(output).resolve().parent if str(output) != "-" else None
+    if workdir is not None and not workdir.is_dir():
+        raise InputError(f"cannot write {output}: no folder {workdir}")
+    with open_dataset(source, since=since, until=until, workdir=workdir) as dataset:
+        write_records(dataset.records(), output, to=to, bom=bom)
+        return dataset.summary
+
+
+def dataset_stats(source: Path | str, *, since: dt.date | None = None,
+                  until: dt.date | None = None, top: int = 10) -> DatasetStats:
+    """Counts over the tidied records of a JSONL file (see :func:`export_records`)."""
+    with open_dataset(source, since=since, until=until) as dataset:
+        stats = compute_stats(dataset.records(), top=top)
+        stats.items = dataset.count_items()
+        stats.duplicates_dropped = dataset.summary.duplicates
+        return stats
+
+
 __all__ = [
-    "DEFAULT_FETCH_OPTIONS", "CrawlEvent", "CrawlSettings", "CrawlState", "CrawlSummary",
-    "FetchError", "FetchOptions", "JsonlWriter", "Mirror", "crawl", "crawl_events", "crawl_sync",
-    "demo_id_range", "extract", "extract_page", "extract_text", "extract_warc", "fetch_article",
-    "fetch_article_sync", "open_crawl", "read_page", "run_crawl", "url_from_page",
+    "DEFAULT_FETCH_OPTIONS", "EXPORT_FORMATS", "CrawlEvent", "CrawlSettings", "CrawlState",
+    "CrawlSummary", "DatasetStats", "DatasetSummary", "FetchError", "FetchOptions",
+    "JsonlWriter", "Mirror", "crawl", "crawl_events", "crawl_sync", "dataset_stats",
+    "demo_id_range", "export_records", "extract", "extract_page", "extract_text",
+    "extract_warc", "fetch_article", "fetch_article_sync", "open_crawl", "read_page",
+    "run_crawl", "url_from_page",
 ]

@@ -12,10 +12,11 @@ import scraper
 
 PACKAGE = Path(scraper.__file__).resolve().parent
 BASE = {"models", "config", "profile", "errors", "document", "text"}
-STAGES = {"fetch", "clean", "extract", "export", "discover"}
+STAGES = {"fetch", "clean", "extract", "export", "discover", "dataset"}
 SOURCES_AND_SINKS = {"state", "mirror"}
 ALLOWED = {
     "cli": {"pipeline"} | BASE,
+    "docs": {"export"} | BASE,  # `python -m scraper.docs`: the data dictionary, a leaf tool
     "pipeline": STAGES | SOURCES_AND_SINKS | BASE,
     **{module: BASE for module in SOURCES_AND_SINKS},
     **{stage: BASE for stage in STAGES},

@@ -1,0 +1,22 @@
+"""The bundled demo archive crawled once per test session: 245 real records as JSONL, the
+realistic input of the export, dataset and stats tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scraper.cli import main
+
+ARCHIVE = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+_CRAWLED: dict[str, Path] = {}
+
+
+def demo_jsonl(factory: pytest.TempPathFactory) -> Path:
+    """The records of ``scraper demo`` (crawled on first use, then shared; do not modify)."""
+    if "path" not in _CRAWLED:
+        out = factory.mktemp("demo-crawl") / "demo.jsonl"
+        assert main(["demo", "--archive", str(ARCHIVE), "-o", str(out)]) == 0
+        _CRAWLED["path"] = out
+    return _CRAWLED["path"]
