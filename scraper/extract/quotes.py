@@ -29,7 +29,6 @@ from scraper.extract.speakers import (
     Registry,
     has_role_noun,
     is_name,
-    people_in,
     quote_words,
     split_parts,
     split_who,
@@ -317,18 +316,13 @@ def extract_quotes(paragraphs: Sequence[str],
                    languages: tuple[str, ...] = ("en", "fr")) -> tuple[Quote, ...]:
     """Attributed quotes of the body, in reading order."""
     words = quote_words(languages)
-    registry = Registry(words)
+    registry = Registry(words, paragraphs)
     spans = _find_spans(paragraphs, words)
     quotes: list[Quote] = []
     used: set[int] = set()
     previous: tuple[_Span, _Attribution] | None = None
     carried: dict[int, _Attribution] = {}
-    noted = -1
     for position, span in enumerate(spans):
-        for number in range(noted + 1, span.first + 1):
-            for person in people_in(paragraphs[number], words):
-                registry.note(person)
-        noted = max(noted, span.first)
         if position in used:
             continue
         parts = list(span.parts)
@@ -360,7 +354,7 @@ def extract_quotes(paragraphs: Sequence[str],
         if attribution is None:
             continue
         count = span.last - span.first + 1
-        speaker = registry.resolve(_person(attribution.speaker, words))
+        speaker = registry.resolve(_person(attribution.speaker, words), span.first)
         index = position
         while join_next:
             # “A,” declares X. “B”: one quote. A later cue by the same person (“C,” observes
@@ -374,7 +368,7 @@ def extract_quotes(paragraphs: Sequence[str],
             second = _after(paragraphs[span.last], span.end, words) if span.closed else None
             if second is None or index + 1 >= len(spans) or spans[index + 1].first != span.last:
                 break
-            if registry.resolve(_person(second.speaker, words)) == speaker:
+            if registry.resolve(_person(second.speaker, words), span.last) == speaker:
                 join_next = True
             else:
                 carried[index + 1] = second
@@ -459,7 +453,7 @@ def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list
                 texts = [text.strip() for text in paragraphs[number + 1: number + 1 + count]]
                 found.append((number, Quote(
                     text="\n\n".join(texts), speaker=registry.resolve(_person(
-                        attribution.speaker, words)), role=attribution.role,
+                        attribution.speaker, words), number), role=attribution.role,
                     cue=attribution.cue, paragraphs=count)))
         elif inline and len(paragraph[inline.end():].split()) >= 6:
             head = paragraph[: inline.start() + 1]
@@ -467,7 +461,7 @@ def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list
             if attribution is not None and _ends_with_verb(head, words):
                 found.append((number, Quote(
                     text=paragraph[inline.end():].strip(), speaker=registry.resolve(_person(
-                        attribution.speaker, words)), role=attribution.role,
+                        attribution.speaker, words), number), role=attribution.role,
                     cue=attribution.cue, paragraphs=1)))
     if not found:
         return quotes

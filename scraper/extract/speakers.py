@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scraper.profile import load_common_words, load_lexicon
@@ -43,6 +44,7 @@ class QuoteWords:
     circumstance: re.Pattern[str]
     inversion: re.Pattern[str]
     particles: frozenset[str]
+    organisations: frozenset[str]
 
 
 @functools.cache
@@ -97,6 +99,7 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
                                 re.IGNORECASE),
         inversion=_inversion(lists["inversion_auxiliaries"], pronouns),
         particles=frozenset(load_common_words().names.get("particles", ())),
+        organisations=frozenset(load_common_words().names.get("organisation_words", ())),
     )
 
 
@@ -135,7 +138,7 @@ def is_name_token(token: str, words: QuoteWords) -> bool:
         return False
     lowered = bare.lower()
     return lowered not in words.role_nouns and lowered not in words.articles and \
-        lowered not in words.honorifics
+        lowered not in words.honorifics and lowered not in words.organisations
 
 
 def has_role_noun(text: str, words: QuoteWords) -> bool:
@@ -300,31 +303,43 @@ def people_in(paragraph: str, words: QuoteWords) -> list[str]:
 
 
 class Registry:
-    """People of one article, in order of appearance, to resolve surnames and pronouns."""
+    """People of one article and where they were last named, to resolve surnames and
+    pronouns. Narration is scanned for names only when a pronoun or surname needs it."""
 
-    def __init__(self, words: QuoteWords) -> None:
+    def __init__(self, words: QuoteWords, paragraphs: Sequence[str]) -> None:
         self.words = words
-        self.people: list[str] = []
+        self.paragraphs = paragraphs
+        self.seen: dict[str, float] = {}
+        self.scanned = -1
 
-    def note(self, name: str) -> None:
-        if len(name.split()) >= 2 and name not in self.people:
-            self.people.append(name)
-        elif name in self.people:
-            self.people.remove(name)
-            self.people.append(name)
+    def note(self, name: str, position: float) -> None:
+        if len(name.split()) >= 2 or name in self.seen:
+            self.seen[name] = position
 
-    def resolve(self, speaker: str | None) -> str | None:
-        """The full name a pronoun or surname stands for; full names as written."""
+    def _scan(self, upto: int) -> None:
+        for number in range(self.scanned + 1, min(upto, len(self.paragraphs) - 1) + 1):
+            for person in people_in(self.paragraphs[number], self.words):
+                self.seen[person] = max(self.seen.get(person, -1.0), float(number))
+        self.scanned = max(self.scanned, upto)
+
+    def resolve(self, speaker: str | None, paragraph: int) -> str | None:
+        """The full name a pronoun or surname in ``paragraph`` stands for (the most recently
+        named person that fits); full names are kept as written."""
         if speaker is None:
             return None
-        if speaker.lower() in self.words.pronouns:
-            return self.people[-1] if self.people else None
-        if len(speaker.split()) == 1:
-            wanted = fold(speaker)
-            for name in reversed(self.people):
-                if any(fold(token) == wanted for token in name.split()[1:]):
-                    self.note(name)
-                    return name
+        position = paragraph + 0.5  # a speaker comes after the narration of its paragraph
+        is_pronoun = speaker.lower() in self.words.pronouns
+        if not is_pronoun and len(speaker.split()) > 1:
+            self.note(speaker, position)
             return speaker
-        self.note(speaker)
-        return speaker
+        self._scan(paragraph)
+        if is_pronoun:
+            return max(self.seen, key=lambda name: self.seen[name]) if self.seen else None
+        wanted = fold(speaker)
+        matches = [name for name in self.seen
+                   if any(fold(token) == wanted for token in name.split()[1:])]
+        if not matches:
+            return speaker
+        name = max(matches, key=lambda each: self.seen[each])
+        self.note(name, position)
+        return name
