@@ -38,7 +38,7 @@ from scraper.pipeline import (
     export_records,
     extract,
     extract_warc,
-    fetch_article_sync,
+    fetch_articles,
     open_crawl,
     read_page,
     run_crawl,
@@ -279,15 +279,20 @@ def _run_extract_warc(arguments: argparse.Namespace) -> int:
 def _run_get(arguments: argparse.Namespace) -> int:
     options = _fetch_options(arguments)
     failed = 0
+
+    async def fetch_all(writer: JsonlWriter) -> int:
+        failures = 0
+        async for outcome in fetch_articles(arguments.urls, profile=arguments.profile,
+                                            options=options):
+            if isinstance(outcome, FetchError):
+                print(f"scraper: failed: {outcome}", file=sys.stderr)
+                failures += 1
+            else:
+                writer.write(outcome)
+        return failures
+
     with JsonlWriter(arguments.output, append=False) as writer:
-        for url in arguments.urls:
-            try:
-                article = fetch_article_sync(url, profile=arguments.profile, options=options)
-            except FetchError as error:
-                print(f"scraper: failed: {error}", file=sys.stderr)
-                failed += 1
-                continue
-            writer.write(article)
+        failed = asyncio.run(fetch_all(writer))
     print(f"scraper get: {len(arguments.urls) - failed} written, {failed} failed",
           file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK

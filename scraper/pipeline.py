@@ -52,6 +52,8 @@ from scraper.state import CrawlState
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
+PENDING_BATCH = 500
+"""Pending URLs held in memory at once during a crawl."""
 
 
 def extractor_version() -> str:
@@ -207,6 +209,26 @@ async def fetch_article(url: str, *, profile: SiteProfile | str | Path | None = 
     return extract_page(result.page, site)
 
 
+async def fetch_articles(urls: list[str], *, profile: SiteProfile | str | Path | None = None,
+                         options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                         client: httpx.AsyncClient | None = None
+                         ) -> AsyncIterator[Article | FetchError]:
+    """Records of several URLs through one polite fetcher (one client, one robots.txt per
+    host), in order; a URL that cannot be had yields its :class:`FetchError`."""
+    checked = [check_url(url) for url in urls]
+    sites = [resolve_profile(url, profile) for url in checked]
+    hosts = frozenset().union(*(_allowed_hosts(site, url) for site, url in zip(sites, checked,
+                                                                               strict=True)))
+    async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
+        for url, site in zip(checked, sites, strict=True):
+            result = await fetcher.fetch(url)
+            if result.outcome != "done" or result.page is None:
+                yield FetchError(f"{url}: {result.reason or result.outcome}", url=url,
+                                 status=result.status)
+                continue
+            yield extract_page(result.page, site)
+
+
 def fetch_article_sync(url: str, **keywords: Any) -> Article:
     """:func:`fetch_article` for code without an event loop (scripts, notebooks)."""
     return _run(fetch_article(url, **keywords))
@@ -260,9 +282,12 @@ async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
         if settings.refresh:
             state.reset(["done"])
         crawler = _Crawler(fetcher, profile, base_url, settings, state)
-        async for event in crawler.run():
-            yield event
-            crawler.record(event)
+        try:
+            async for event in crawler.run():
+                yield event
+                crawler.record(event)
+        finally:  # every request of the run: robots.txt and listings included
+            state.set_setting("requests_last_run", str(fetcher.requests))
 
 
 async def _discover(fetcher: Fetcher, profile: SiteProfile, base_url: str,
@@ -307,11 +332,9 @@ class _Crawler:
         self.base_url = base_url
         self.settings = settings
         self.state = state
-        self.pending: deque[Target] = deque(
-            Target(row.url, row.item or row.url, row.origin)
-            for row in state.with_status("pending"))
-        self.validators = {row.url: (row.etag, row.last_modified)
-                           for row in state.with_status("pending") if row.etag or row.last_modified}
+        self.pending: deque[Target] = deque()
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.cursor = 0
         self.done = state.counts()["done"] if not settings.refresh else 0
         self.newest = int(state.get_setting("newest") or 0)
         self.wake = asyncio.Event()
@@ -323,7 +346,7 @@ class _Crawler:
 
         async def work() -> None:
             nonlocal active
-            while self.pending:
+            while self._has_more():
                 target = self.pending.popleft()
                 active += 1
                 try:
@@ -339,7 +362,7 @@ class _Crawler:
                 event = await events.get()
                 if event is None:
                     finished += 1
-                    if finished == len(tasks) and self.pending:
+                    if finished == len(tasks) and self._has_more():
                         tasks.append(asyncio.create_task(work()))  # the tail grew
                     continue
                 yield event
@@ -352,8 +375,19 @@ class _Crawler:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    def _has_more(self) -> bool:
+        """True when a target is ready; pending URLs are read from the state a batch at a
+        time (memory stays flat whatever the archive's size)."""
+        if not self.pending:
+            for rowid, row in self.state.pending_after(self.cursor, PENDING_BATCH):
+                self.pending.append(Target(row.url, row.item or row.url, row.origin))
+                if row.etag or row.last_modified:
+                    self.validators[row.url] = (row.etag, row.last_modified)
+                self.cursor = rowid
+        return bool(self.pending)
+
     async def _process(self, target: Target) -> CrawlEvent:
-        etag, last_modified = self.validators.get(target.url, (None, None))
+        etag, last_modified = self.validators.pop(target.url, (None, None))
         result = await self.fetcher.fetch(target.url, etag=etag, last_modified=last_modified)
         def event(status: str, *, reason: str | None = None,
                   article: Article | None = None) -> CrawlEvent:
@@ -387,8 +421,7 @@ class _Crawler:
             targets = [item_target(self.profile, self.base_url, language, each)
                        for each in range(start, self.newest + 1)]
             fresh = [target for target in targets if target is not None]
-            self.state.add((each.url, each.key, each.origin) for each in fresh)
-            self.pending.extend(fresh)
+            self.state.add((each.url, each.key, each.origin) for each in fresh)  # read later
 
     def record(self, event: CrawlEvent) -> None:
         """Write an event's outcome into the state (after the consumer has taken it)."""
@@ -506,6 +539,7 @@ async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
                     summary.failed += 1
                 if on_event is not None:
                     on_event(event, summary)
+        summary.requests = int(state.get_setting("requests_last_run") or summary.requests)
     finally:
         if warc_writer is not None:
             warc_writer.close()
@@ -574,6 +608,6 @@ __all__ = [
     "CrawlSummary", "DatasetStats", "DatasetSummary", "FetchError", "FetchOptions",
     "JsonlWriter", "Mirror", "crawl", "crawl_events", "crawl_sync", "dataset_stats",
     "demo_id_range", "export_records", "extract", "extract_page", "extract_text",
-    "extract_warc", "fetch_article", "fetch_article_sync", "open_crawl", "read_page",
+    "extract_warc", "fetch_article", "fetch_article_sync", "fetch_articles", "open_crawl", "read_page",
     "run_crawl", "url_from_page",
 ]

@@ -118,6 +118,13 @@ class CrawlState:
         for row in self.db.execute(query, statuses).fetchall():
             yield UrlState(*row)
 
+    def pending_after(self, rowid: int, limit: int) -> list[tuple[int, UrlState]]:
+        """The next ``limit`` pending URLs after ``rowid``, in insertion order, so a crawl
+        holds one batch in memory, not the whole archive."""
+        rows = self.db.execute("SELECT rowid, * FROM urls WHERE status = 'pending' AND rowid > ?"
+                               " ORDER BY rowid LIMIT ?", (rowid, limit)).fetchall()
+        return [(row[0], UrlState(*row[1:])) for row in rows]
+
     def get(self, url: str) -> UrlState | None:
         row = self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
         return None if row is None else UrlState(*row)

@@ -14,3 +14,27 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+_SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie", "x-api-key")
+
+
+def _drop_response_cookies(response: dict[str, object]) -> dict[str, object]:
+    """Cassettes never keep Set-Cookie (a recorded session would be a credential)."""
+    headers = response.get("headers")
+    if isinstance(headers, dict):
+        for name in [name for name in headers if name.lower() == "set-cookie"]:
+            del headers[name]
+    return response
+
+
+@pytest.fixture(scope="module")
+def vcr_config() -> dict[str, object]:
+    """pytest-recording: request cookie/auth headers and response cookies are not recorded.
+    Cassettes live in tests/cassettes/<module>/<test>.yaml; the record mode is `none` unless
+    a run passes --record-mode (e.g. `once` to record a missing cassette)."""
+    return {
+        "filter_headers": [(name, None) for name in _SECRET_HEADERS],
+        "before_record_response": _drop_response_cookies,
+        "decode_compressed_response": True,
+    }

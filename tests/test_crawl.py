@@ -72,7 +72,8 @@ def test_crawl_writes_every_item_once(mirror: Mirror, site: tuple[Path, set[str]
     assert _crawl(mirror, out) == 0
     keys = _keys(out)
     assert sorted(keys) == sorted(site[1])
-    assert "written" in capsys.readouterr().err
+    summary = capsys.readouterr().err
+    assert f"{len(mirror.log)} requests" in summary  # robots.txt and listings counted too
     record = json.loads(out.read_text("utf-8").splitlines()[0])
     assert record["fetch"]["status"] == 200 and len(record["fetch"]["sha256"]) == 64
     assert record["url"].startswith(mirror.base_url)
@@ -147,6 +148,7 @@ def test_get_writes_records_and_reports_failures(mirror: Mirror, tmp_path: Path,
     assert code == 1
     assert _keys(out) == ["https://ccre.org/en/actualites/view/4001"]
     assert "1 written, 1 failed" in capsys.readouterr().err
+    assert [entry.path for entry in mirror.log].count("/robots.txt") == 1  # one fetcher
 
 
 def test_warc_keeps_pages_for_offline_extraction(mirror: Mirror, tmp_path: Path,
