@@ -334,6 +334,11 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
             hint = f"; resume with: {resume_hint}" if resume_hint else ""
             print(f"scraper: interrupted{hint}", file=sys.stderr)
             return 130
+        except ScraperError as error:  # a full disk, a read-only folder: state stays intact
+            state.close()
+            hint = f"; fix that, then resume with: {resume_hint}" if resume_hint else ""
+            print(f"scraper: error: {error}{hint}", file=sys.stderr)
+            return EXIT_USAGE
     state.close()
     print(f"scraper {label}: {summary.line(time.monotonic() - started)} -> {output}"
           + (f"; failures in {failures}" if summary.failed else ""), file=sys.stderr)

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DEFAULT_MAX_ELEMENTS = 300_000
+DEFAULT_MAX_ELEMENTS = 50_000
 """Elements rendered per page at most; the rest of a larger page is ignored (and logged)."""
-DEFAULT_MAX_HTML_CHARS = 5_000_000
-"""Characters of HTML read per page at most; a longer page is cut (and the cut logged)."""
+DEFAULT_MAX_BLOCKS = 10_000
+"""Blocks (rendered lines) per page at most, the same way: a long article has a few hundred,
+and every extractor's time grows with them."""
+DEFAULT_MAX_HTML_CHARS = 2_000_000
+"""Characters of HTML read per page at most, after comments, scripts and styles are shed; a
+longer page is cut (and the cut logged)."""
 DEFAULT_MAX_DEPTH = 2_000
 """Element nesting kept at most: deeper tags are dropped (their text kept) before parsing,
 since HTML parsers slow down quadratically on pathological nesting."""
-DEFAULT_MAX_FALLBACK_CHARS = 2_000_000
-"""Pages longer than this skip trafilatura (slow on huge pages) for the block fallback."""
+DEFAULT_MAX_TEXT_CHARS = 300_000
+"""Characters of text rendered per page at most (a long report); the rest is ignored (and
+logged), so extractors stay fast on pages of nothing but text."""
+DEFAULT_MAX_TAG_CHARS = 16_384
+"""Tags longer than this are cut to their name before parsing: parsers compare attributes
+pairwise, and no text is in them (a data: URI, 100,000 attributes)."""
+DEFAULT_MAX_FALLBACK_CHARS = 300_000
+"""Pages longer than this (without scripts and styles) skip trafilatura, which takes seconds
+on larger ones, for the block fallback."""
 DEFAULT_MAX_JSON_LD_CHARS = 1_000_000
 """JSON-LD scripts longer than this are skipped unparsed."""
 
@@ -24,6 +35,9 @@ class CleanOptions(BaseModel):
     max_html_chars: int = Field(default=DEFAULT_MAX_HTML_CHARS, ge=1)
     max_depth: int = Field(default=DEFAULT_MAX_DEPTH, ge=16)
     max_elements: int = Field(default=DEFAULT_MAX_ELEMENTS, ge=1)
+    max_blocks: int = Field(default=DEFAULT_MAX_BLOCKS, ge=1)
+    max_text_chars: int = Field(default=DEFAULT_MAX_TEXT_CHARS, ge=1)
+    max_tag_chars: int = Field(default=DEFAULT_MAX_TAG_CHARS, ge=256)
     max_fallback_chars: int = Field(default=DEFAULT_MAX_FALLBACK_CHARS, ge=0)
     max_json_ld_chars: int = Field(default=DEFAULT_MAX_JSON_LD_CHARS, ge=0)
 

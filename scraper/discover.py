@@ -9,11 +9,11 @@ scheme or ``/language:XX`` variant points to it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.profile import SiteProfile
+from scraper.text import absolute_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,9 @@ def listed_targets(html: str, page_url: str, profile: SiteProfile,
     ``base_url``, so every item is fetched once, from the crawl's own host."""
     found: dict[str, Target] = {}
     for node in LexborHTMLParser(html).css("a[href]"):
-        url = urljoin(page_url, (node.attributes.get("href") or "").strip())
+        url = absolute_url(page_url, node.attributes.get("href") or "")
+        if url is None:  # "//[" and other links no URL parser accepts
+            continue
         item = profile.parse_item_url(url)
         if item is None or item.kind not in profile.urls.dated_kinds or \
                 not item.item_id.isdigit():

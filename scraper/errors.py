@@ -7,6 +7,7 @@ ScraperError                 base class: catch this to catch everything below
 ├── ProfileError             a site profile or lexicon file is missing or invalid
 ├── ConfigError              an option value is invalid
 ├── RecordError              extracted values do not form a valid record (carries url)
+├── StateError               the crawl's state file cannot be written (disk full, read-only)
 └── ExportError              records cannot be written in the requested format
 ```
 Foreign exceptions (httpx, selectolax, pydantic) are translated where they enter and chained
@@ -48,6 +49,11 @@ class RecordError(ScraperError):
     def __init__(self, message: str, *, url: str) -> None:
         super().__init__(message)
         self.url = url
+
+
+class StateError(ScraperError):
+    """Raised when the crawl state file cannot be read or written (a full disk, a read-only
+    folder); what was committed before stays intact, so the crawl can resume."""
 
 
 class ExportError(ScraperError):

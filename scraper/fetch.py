@@ -6,8 +6,10 @@ robots.txt Crawl-delay, whichever is longer). robots.txt is obeyed (Protego). Ti
 connection errors, 5xx, 429 and truncated bodies are retried with exponential backoff and
 jitter, honouring Retry-After; other 4xx are not. Bodies are streamed and aborted past
 ``max_bytes``; redirects are followed by hand, at most ``max_redirects``, only to allowed
-hosts, loops detected. Non-HTML responses are skipped with the reason. An ETag or
-Last-Modified from an earlier crawl makes the request conditional (304: not modified).
+hosts, loops detected. Only http(s) URLs without credentials, with a valid host and port, are
+ever requested, first URL and redirect targets alike (else: skipped with the reason). Non-HTML
+responses are skipped with the reason. An ETag or Last-Modified from an earlier crawl makes
+the request conditional (304: not modified).
 """
 
 from __future__ import annotations
@@ -81,6 +83,30 @@ class _Host:
         self.lock = asyncio.Lock()
         self.robots: Protego | None = None
         self.robots_loaded = False
+
+
+def refusal(url: str) -> tuple[str, str] | None:
+    """Why ``url`` is never requested, as (what, detail): not http(s), credentials in it, no
+    host, an invalid port or an unparseable URL; None when it may be. The detail never
+    repeats a password.
+
+    >>> refusal("ftp://ccre.org/x")
+    ('non-http(s) URL', 'ftp://ccre.org/x')
+    >>> refusal("https://user:secret@ccre.org/")
+    ('URL with credentials', 'host ccre.org')
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # ValueError: out of range or not a number
+    except ValueError:
+        return "invalid URL", repr(url[:200])
+    if parts.scheme not in ("http", "https"):
+        return "non-http(s) URL", url[:200]
+    if parts.username is not None or parts.password is not None:
+        return "URL with credentials", f"host {parts.hostname}"
+    if not parts.hostname or port == 0:
+        return "URL without a host", url[:200]
+    return None
 
 
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
@@ -189,9 +215,15 @@ class Fetcher:
                       sent: list[int]) -> Page:
         seen = {url}
         current = url
-        for _ in range(self.options.max_redirects + 1):
+        for hop in range(self.options.max_redirects + 1):
+            refused = refusal(current)
+            if refused is not None:
+                what, detail = refused
+                raise _Final(f"{'redirect to ' if hop else ''}{what} refused: {detail}",
+                             outcome="skipped")
             if not self._is_allowed_host(current):
-                raise _Final(f"redirect to a foreign host refused: {current}", outcome="skipped")
+                raise _Final(f"{'redirect to a ' if hop else ''}foreign host refused: {current}",
+                             outcome="skipped")
             if not await self._robots_allow(current):
                 raise _Final("disallowed by robots.txt", outcome="skipped")
             headers = {}
@@ -206,9 +238,12 @@ class Fetcher:
             location = page.headers.get("location")
             if not location:
                 raise _Final(f"HTTP {page.status} without a Location", status=page.status)
-            current = urljoin(current, location.strip())
-            if urlsplit(current).scheme not in ("http", "https"):
-                raise _Final(f"redirect to a non-http URL refused: {current}", outcome="skipped")
+            try:
+                current = urljoin(current, location.strip())
+            except ValueError as error:  # "http://[": a Location no URL parser accepts
+                raise _Final(f"HTTP {page.status} with an invalid Location refused: "
+                             f"{location[:200]!r}", status=page.status,
+                             outcome="skipped") from error
             if current in seen:
                 raise _Final(f"redirect loop at {current}", status=page.status)
             seen.add(current)
@@ -226,6 +261,8 @@ class Fetcher:
                 raise _Retryable("timed out") from error
             except httpx.TimeoutException as error:
                 raise _Retryable(f"timed out ({type(error).__name__})") from error
+            except httpx.InvalidURL as error:  # stricter than urlsplit: a NUL in the host
+                raise _Final(f"invalid URL refused: {error}", outcome="skipped") from error
             except httpx.TransportError as error:
                 raise _Retryable(f"connection error ({type(error).__name__}: {error})") from error
 

@@ -11,13 +11,12 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -48,6 +47,7 @@ from scraper.fetch import Fetcher
 from scraper.models import Article, FetchInfo
 from scraper.profile import SiteProfile, load_profile, profile_for_host
 from scraper.mirror import Mirror
+from scraper.inputs import check_url, read_page, url_from_page
 from scraper.state import CrawlState
 
 logger = logging.getLogger(__name__)
@@ -62,16 +62,6 @@ def extractor_version() -> str:
         return version("scraper")
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL with a host; else :class:`InputError`."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"not an absolute http(s) URL: {url!r}")
-    if parts.username or parts.password:
-        raise InputError(f"URLs with credentials are refused: {parts.hostname}")
-    return url.strip()
 
 
 def resolve_profile(url: str, profile: SiteProfile | str | Path | None) -> SiteProfile:
@@ -109,59 +99,6 @@ def extract(
         raise RecordError(f"record for {url} fails the contract: {error}", url=url) from error
 
 
-BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\xff\xd8\xff",
-                b"\x7fELF", b"BZh", b"\xfd7zXZ", b"Rar!")
-_CANONICAL = re.compile(
-    rb"""<link[^>]+rel=["']?canonical["']?[^>]*href=["']([^"'>]+)|"""
-    rb"""<meta[^>]+property=["']og:url["'][^>]*content=["']([^"'>]+)""",
-    re.IGNORECASE,
-)
-
-
-def looks_binary(data: bytes) -> bool:
-    """True for bytes that are plainly not a web page (images, archives, executables)."""
-    head = data[:8192]
-    if head.startswith(BINARY_MAGIC):
-        return True
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
-    return controls > len(head) * 0.1 and b"<" not in head
-
-
-def read_page(source: str, *, stdin: BinaryIO | None = None) -> bytes:
-    """The bytes of a saved page: a file path, or "-" for ``stdin``. Raises
-    :class:`InputError` for a missing, unreadable, empty or binary file, or a directory."""
-    if source == "-":
-        if stdin is None:
-            raise InputError("no standard input to read the page from")
-        data = stdin.read()
-        name = "standard input"
-    else:
-        path = Path(source)
-        if path.is_dir():
-            raise InputError(f"{source} is a directory; give an HTML file")
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError as error:
-            raise InputError(f"{source}: no such file") from error
-        except OSError as error:
-            raise InputError(f"{source}: cannot read: {error.strerror or error}") from error
-        name = source
-    if not data.strip():
-        raise InputError(f"{name} is empty; give a saved HTML page")
-    if looks_binary(data):
-        raise InputError(f"{name} looks binary, not an HTML page")
-    return data
-
-
-def url_from_page(data: bytes) -> str | None:
-    """The page's own canonical (or og:url) URL when it names an absolute one."""
-    match = _CANONICAL.search(data[:200_000])
-    if match is None:
-        return None
-    url = (match.group(1) or match.group(2)).decode("utf-8", "replace").strip()
-    return url if url.startswith(("http://", "https://")) else None
-
-
 def extract_text(html: str | bytes, url: str | None = None) -> str:
     """The record's ``text`` (the clean body) of one page."""
     return extract(html, url or "https://example.invalid/").text
@@ -189,9 +126,11 @@ def extract_page(page: Page, profile: SiteProfile) -> Article:
                    fetch=fetch_info(page))
 
 
-def _allowed_hosts(profile: SiteProfile, *urls: str) -> frozenset[str]:
+def _allowed_hosts(profile: SiteProfile, *urls: str, mirror: bool = False) -> frozenset[str]:
+    """Hosts a fetch may reach: the URLs' own, plus the site's unless crawling a mirror
+    (a mirror crawl never leaves the mirror, even when a page redirects to the real site)."""
     hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
-    return frozenset(hosts | set(profile.urls.hosts))
+    return frozenset(hosts if mirror else hosts | set(profile.urls.hosts))
 
 
 async def fetch_article(url: str, *, profile: SiteProfile | str | Path | None = None,
@@ -274,8 +213,9 @@ async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
     if not base_url:
         raise ConfigError(f"profile {profile.name} has no canonical_base: pass --base-url")
     check_url(base_url)
+    mirrored = (urlsplit(base_url).hostname or "").lower() not in profile.urls.hosts
     profile = profile.with_mirror(base_url)
-    hosts = _allowed_hosts(profile, base_url)
+    hosts = _allowed_hosts(profile, base_url, mirror=mirrored)
     async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
         if state.get_setting("discovered") is None:
             await _discover(fetcher, profile, base_url, settings, state)
@@ -346,14 +286,21 @@ class _Crawler:
 
         async def work() -> None:
             nonlocal active
-            while self._has_more():
-                target = self.pending.popleft()
-                active += 1
-                try:
-                    await events.put(await self._process(target))
-                finally:
-                    active -= 1
-            await events.put(None)
+            try:
+                while self._has_more():
+                    target = self.pending.popleft()
+                    active += 1
+                    try:
+                        event = await self._process(target)
+                    except Exception as error:  # a bug costs one URL, never a hung crawl
+                        logger.exception("%s: internal error", target.url)
+                        event = CrawlEvent(target, "failed", reason=f"internal error: "
+                                           f"{type(error).__name__}: {error}")
+                    finally:
+                        active -= 1
+                    await events.put(event)
+            finally:
+                events.put_nowait(None)
 
         tasks = [asyncio.create_task(work()) for _ in range(workers)]
         finished = 0
@@ -399,7 +346,12 @@ class _Crawler:
             return event("unchanged", reason="not modified (304)")
         if result.outcome != "done" or result.page is None:
             status: str = result.outcome
-            if status == "skipped" and result.status == 404 and target.origin != "enumerated":
+            # Only an enumerated id that does not exist, or a page robots.txt forbids, is an
+            # expected skip; anything else (non-HTML, foreign redirect, a listed 404) is a
+            # failure the researcher must see in the failures file.
+            expected = (result.status in (404, 410) and target.origin == "enumerated") or \
+                result.reason == "disallowed by robots.txt"
+            if status == "skipped" and not expected:
                 status = "failed"
             return event(status, reason=result.reason)
         try:
@@ -544,7 +496,10 @@ async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
         if warc_writer is not None:
             warc_writer.close()
         if failures is not None:
-            write_failures(state, failures)
+            try:
+                write_failures(state, failures)
+            except ScraperError as error:  # never mask the error that stopped the crawl
+                logger.error("%s", error)
     return summary
 
 

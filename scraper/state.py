@@ -4,13 +4,18 @@ with nothing lost and nothing fetched twice."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
-from scraper.errors import ConfigError
+from scraper.errors import ConfigError, StateError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls (
@@ -48,6 +53,23 @@ class UrlState:
     updated_at: str | None
 
 
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Translate sqlite3 errors of a state write into :class:`StateError`."""
+
+    @functools.wraps(method)
+    def wrapper(*arguments: P.args, **keywords: P.kwargs) -> R:
+        try:
+            return method(*arguments, **keywords)
+        except sqlite3.Error as error:
+            state = arguments[0]
+            path = getattr(state, "path", "?")
+            if isinstance(state, CrawlState) and state.db.in_transaction:
+                state.db.rollback()
+            raise StateError(f"cannot write state file {path}: {error}") from error
+
+    return wrapper
+
+
 class CrawlState:
     """The state file of one crawl. Each change is committed at once (WAL keeps it cheap)."""
 
@@ -68,10 +90,12 @@ class CrawlState:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    @_guarded
     def set_setting(self, key: str, value: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                         (key, value))
 
+    @_guarded
     def add(self, entries: Iterable[tuple[str, str | None, str]]) -> int:
         """Add (url, item, origin) rows not yet known; returns how many were new."""
         before = self.db.total_changes
@@ -81,6 +105,7 @@ class CrawlState:
         self.db.execute("COMMIT")
         return self.db.total_changes - before
 
+    @_guarded
     def mark(self, url: str, status: str, *, reason: str | None = None, attempts: int = 0,
              http_status: int | None = None, etag: str | None = None,
              last_modified: str | None = None, sha256: str | None = None) -> None:
@@ -94,6 +119,7 @@ class CrawlState:
              datetime.now(UTC).isoformat(), url),
         )
 
+    @_guarded
     def reconcile(self, written: set[str]) -> tuple[int, int]:
         """Make the state agree with the output file after a kill: items whose records are
         written are done, items marked done whose records are missing are pending again.
@@ -135,6 +161,7 @@ class CrawlState:
             found[status] = count
         return found
 
+    @_guarded
     def reset(self, statuses: Iterable[str]) -> None:
         """Put URLs with these statuses back to pending (for a refresh or a retry)."""
         for status in statuses:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from urllib.parse import urljoin
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 MIN_LANGUAGE_HITS = 3
@@ -50,3 +51,17 @@ def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:
         if folded.startswith(prefix.casefold()):
             return text[len(prefix) :].strip()
     return text
+
+
+def absolute_url(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base`` when that gives an http(s) URL; None for links no
+    URL parser accepts ("//[") and for other schemes (mailto:, javascript:).
+
+    >>> absolute_url("https://ccre.org/en/a", "../b"), absolute_url("https://ccre.org/", "//[")
+    ('https://ccre.org/b', None)
+    """
+    try:
+        url = urljoin(base, href.strip())
+    except ValueError:
+        return None
+    return url if url.startswith(("http://", "https://")) else None

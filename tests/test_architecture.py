@@ -11,7 +11,7 @@ import pytest
 import scraper
 
 PACKAGE = Path(scraper.__file__).resolve().parent
-BASE = {"models", "config", "profile", "errors", "document", "text"}
+BASE = {"models", "config", "profile", "errors", "document", "text", "inputs"}
 STAGES = {"fetch", "clean", "extract", "export", "discover", "dataset"}
 SOURCES_AND_SINKS = {"state", "mirror"}
 ALLOWED = {

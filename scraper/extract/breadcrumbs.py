@@ -4,13 +4,12 @@ rendered "Home / News / ..." line (possibly split over lines that end in " /")."
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
 
 from scraper.document import Block, Document
 from scraper.extract.body import TRAIL_MARKS
 from scraper.models import Breadcrumb
 from scraper.profile import SiteProfile
-from scraper.text import normalise_space, strip_prefixes
+from scraper.text import absolute_url, normalise_space, strip_prefixes
 
 _EDGE_SEPARATORS = re.compile(r"^[\s/>»›|]+|[\s/>»›|]+$")
 
@@ -30,9 +29,7 @@ def extract_breadcrumbs(document: Document, profile: SiteProfile, *,
 def _crumb(name: object, url: object, base_url: str) -> Breadcrumb | None:
     if not isinstance(name, str) or not normalise_space(name):
         return None
-    link = urljoin(base_url, url.strip()) if isinstance(url, str) and url.strip() else None
-    if link is not None and not link.startswith(("http://", "https://")):
-        link = None
+    link = absolute_url(base_url, url) if isinstance(url, str) and url.strip() else None
     return Breadcrumb(name=normalise_space(name), url=link)
 
 

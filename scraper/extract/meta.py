@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from urllib.parse import urljoin
 
 from scraper.document import Block, Document, JsonObject
 from scraper.profile import SiteProfile, load_common_words
-from scraper.text import guess_language, normalise_space
+from scraper.text import absolute_url, guess_language, normalise_space
 
 ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "WebPage",
                  "AnalysisNewsArticle", "ReportageNewsArticle", "PressRelease")
@@ -119,7 +118,9 @@ def extract_pager(document: Document, profile: SiteProfile) -> tuple[str | None,
                 previous_url = link.url
     for node in document.tree.css("link[rel][href], a[rel][href]"):
         rel = (node.attributes.get("rel") or "").lower().split()
-        href = urljoin(document.url, (node.attributes.get("href") or "").strip())
+        href = absolute_url(document.url, node.attributes.get("href") or "")
+        if href is None:
+            continue
         if "next" in rel and next_url is None:
             next_url = href
         if ("prev" in rel or "previous" in rel) and previous_url is None:
@@ -147,9 +148,9 @@ def extract_translations(document: Document, profile: SiteProfile,
     own_language = own.language if own is not None else language
     for node in document.tree.css("link[rel=alternate][hreflang][href]"):
         code = (node.attributes.get("hreflang") or "").split("-")[0].lower()
-        href = urljoin(document.url, (node.attributes.get("href") or "").strip())
-        if (len(code) == 2 and code.isalpha() and code != own_language and code not in found
-                and href.startswith(("http://", "https://")) and href != document.url):
+        href = absolute_url(document.url, node.attributes.get("href") or "")
+        if (href is not None and len(code) == 2 and code.isalpha() and code != own_language
+                and code not in found and href != document.url):
             found[code] = href
     return found
 

@@ -5,21 +5,26 @@ The page is walked once, iteratively (so 100,000 nested elements cost no recursi
 share links) is *marked*, not deleted, because extractors read the breadcrumb and pager from
 it. Hidden blocks and off-topic commercial text (the SEO footer injected into CEMR pages, and
 its kin) are *dropped* and listed in ``Document.removed`` with their reason.
+
+Before parsing, bytes are decoded whatever charset a page names (:mod:`.charset`) and the
+markup is bounded (:mod:`.limits`): comments, scripts and styles shed, the page cut, overlong
+tags cut to their names, pathological nesting flattened.
 """
 
 from __future__ import annotations
 
-import codecs
 import json
 import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import urljoin
 
-from charset_normalizer import from_bytes
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.clean.charset import decode_html
+from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
 from scraper.document import Block, Document, JsonObject, Link, Removal, TimeMark
 from scraper.profile import SiteProfile, load_common_words
@@ -43,46 +48,9 @@ FURNITURE_ROLES = {"banner": "header", "navigation": "navigation", "contentinfo"
 HIDDEN_CLASS_WORDS = frozenset({"hidden", "hide", "invisible", "d-none", "visually-hidden"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _CLASS_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 MIN_SPAM_WORDS = 6
 """Blocks shorter than this are never scored as spam (only known markers remove them)."""
 _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
-
-
-def decode_html(data: bytes, declared_charset: str | None = None) -> str:
-    """Decode page bytes: BOM, then the declared charset, the ``<meta>`` charset, UTF-8,
-    and last a sniffed charset (charset-normalizer); undecodable bytes become U+FFFD."""
-    for bom, bom_encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                              (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(bom_encoding, errors="replace")
-    candidates = [declared_charset]
-    match = _META_CHARSET.search(data[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii", "replace"))
-    encodings = [encoding for candidate in candidates if (encoding := _known_codec(candidate))]
-    # A declaration the bytes contradict (a server announcing UTF-8 for a windows-1252
-    # file) loses to the next one that decodes cleanly.
-    for encoding in [*encodings, "utf-8"]:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    best = from_bytes(data[:200_000]).best()
-    sniffed = _known_codec(best.encoding if best else None)
-    encoding = sniffed or (encodings[0] if encodings else "cp1252")
-    return data.decode(encoding, errors="replace")
-
-
-def _known_codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().lower())
-    except LookupError:
-        return None
-    # A page declaring latin-1 is, in practice, windows-1252 (the WHATWG rule).
-    return "cp1252" if codec.name in ("latin-1", "iso8859-1", "ascii") else codec.name
 
 
 @dataclass(slots=True)
@@ -123,6 +91,7 @@ class _Renderer:
         self.owner: _Frame | None = None
         self.times: list[TimeMark] = []
         self.hidden_pieces: list[str] = []
+        self.text_chars = 0
 
     def render(self, root: LexborNode) -> tuple[list[Block], list[int]]:
         frames = [self._enter(root, None)]
@@ -139,26 +108,34 @@ class _Renderer:
             if node.is_text_node:
                 self._add_text(node.text_content or "", frames[-1])
                 node = node.next
-                continue
-            tag = node.tag
-            if not node.is_element_node or tag in SKIPPED_TAGS or tag is None:
+            elif not node.is_element_node or (tag := node.tag) in SKIPPED_TAGS or tag is None:
                 node = node.next
                 continue
-            if tag == "br":
+            elif tag == "br":
                 self._flush()
                 node = node.next
-                continue
-            elements += 1
-            if elements > self.options.max_elements:
-                logger.warning("%s: more than %d elements, the rest is ignored",
-                               self.url, self.options.max_elements)
+            else:
+                elements += 1
+                frames.append(self._enter(node, frames[-1]))
+                node = node.child
+            if self._is_over_limits(elements):
                 while frames:
                     self._exit(frames.pop())
                 break
-            frames.append(self._enter(node, frames[-1]))
-            node = node.child
         self._flush()
         return self.blocks, self.parents
+
+    def _is_over_limits(self, elements: int) -> bool:
+        """True (and logged) once the page has given all the elements, blocks or text it
+        may: the rest of a larger page is ignored."""
+        limits = self.options
+        if elements <= limits.max_elements and len(self.blocks) < limits.max_blocks and \
+                self.text_chars <= limits.max_text_chars:
+            return False
+        logger.warning("%s: over %d elements, %d blocks or %d characters of text; the rest "
+                       "is ignored", self.url, limits.max_elements, limits.max_blocks,
+                       limits.max_text_chars)
+        return True
 
     def _enter(self, node: LexborNode, parent: _Frame | None) -> _Frame:
         element = len(self.parents)
@@ -231,8 +208,10 @@ class _Renderer:
             start = min(frame.link_start, len(self.pieces))
             text = normalise_space("".join(self.pieces[start:]))
             href = frame.href.strip()
-            if text and href and not href.lower().startswith(("javascript:", "mailto:", "#")):
-                self.links.append(Link(text=text, url=urljoin(self.url, href)))
+            url = _absolute(self.url, href) if text and href and not href.lower().startswith(
+                ("javascript:", "mailto:", "#")) else None
+            if url is not None:
+                self.links.append(Link(text=text, url=url))
                 self.link_chars += len(text)
         if frame.block_tag == (frame.node.tag or ""):
             self._flush()
@@ -246,6 +225,9 @@ class _Renderer:
                                      marks=frame.marks, dropped="hidden"))
 
     def _add_text(self, text: str, frame: _Frame) -> None:
+        if len(text) > self.options.max_text_chars - self.text_chars:
+            text = text[: max(0, self.options.max_text_chars - self.text_chars) + 1]
+        self.text_chars += len(text)
         if frame.hidden and not frame.block_hidden:
             self.hidden_pieces.append(text)  # hidden inline text: a block of its own
             return
@@ -279,6 +261,16 @@ class _Renderer:
         self.links = []
         self.link_chars = 0
         self.owner = None
+
+
+@lru_cache(maxsize=4096)
+def _absolute(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``; None for an href no URL parser accepts ("//[")
+    (cached: pages repeat their links)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
 
 
 def _json_ld(tree: LexborHTMLParser, options: CleanOptions) -> tuple[JsonObject, ...]:
@@ -319,7 +311,9 @@ def _meta(tree: LexborHTMLParser, url: str) -> dict[str, str]:
         meta["html_lang"] = (html.attributes.get("lang") or "").strip()
     canonical = tree.css_first('link[rel="canonical"]')
     if canonical is not None and canonical.attributes.get("href"):
-        meta["canonical"] = urljoin(url, (canonical.attributes.get("href") or "").strip())
+        href = _absolute(url, (canonical.attributes.get("href") or "").strip())
+        if href is not None:
+            meta["canonical"] = href
     return meta
 
 
@@ -395,42 +389,6 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
     return result, page_language
 
 
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*?(/?)>")
-VOID_TAGS = frozenset(
-    "area base br col embed hr img input link meta param source track wbr".split()
-)
-
-
-def limit_nesting(html: str, max_depth: int) -> str:
-    """``html`` with tags nested deeper than ``max_depth`` removed (their text kept).
-
-    The depth is estimated from the tag stream (void and self-closed tags do not nest), so
-    the common case, a page within the limit, returns ``html`` unchanged after one scan.
-    """
-    depth = deepest = 0
-    for match in _TAG.finditer(html):
-        if match.group(2).lower() in VOID_TAGS or match.group(3):
-            continue
-        depth = max(0, depth - 1) if match.group(1) else depth + 1
-        deepest = max(deepest, depth)
-    if deepest <= max_depth:
-        return html
-    pieces: list[str] = []
-    position = depth = 0
-    for match in _TAG.finditer(html):
-        if match.group(2).lower() in VOID_TAGS or match.group(3):
-            continue
-        closing = bool(match.group(1))
-        depth = max(0, depth - 1) if closing else depth + 1
-        too_deep = (depth + (1 if closing else 0)) > max_depth
-        if too_deep:
-            pieces.append(html[position : match.start()])
-            position = match.end()
-    pieces.append(html[position:])
-    logger.warning("nesting deeper than %d elements flattened", max_depth)
-    return "".join(pieces)
-
-
 def clean_html(
     html: str,
     url: str,
@@ -438,11 +396,14 @@ def clean_html(
     options: CleanOptions = DEFAULT_CLEAN_OPTIONS,
 ) -> Document:
     """Parse ``html`` once and return the cleaned :class:`Document`."""
+    # Browsers ignore NUL in text (lexbor would stop at it); comments, scripts and styles
+    # hold no text, and shedding them first keeps a page padded with them under the cut.
+    html = drop_raw_text(html.replace("\x00", ""), options.max_json_ld_chars)
     if len(html) > options.max_html_chars:
         logger.warning("%s: page of %d characters cut to %d", url, len(html),
                        options.max_html_chars)
         html = html[: options.max_html_chars]
-    html = limit_nesting(html.replace("\x00", "\ufffd"), options.max_depth)
+    html = limit_nesting(limit_tags(html, options.max_tag_chars), options.max_depth)
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     blocks: list[Block] = []
@@ -471,3 +432,10 @@ def clean_html(
         meta=_meta(tree, url),
         language=page_language,
     )
+
+
+__all__ = [
+    "BLOCK_TAGS", "FURNITURE_ROLES", "FURNITURE_TAGS", "HIDDEN_CLASS_WORDS", "MIN_SPAM_WORDS",
+    "SKIPPED_TAGS", "clean_html", "decode_html", "drop_raw_text", "limit_nesting", "limit_tags",
+    "spam_score",
+]

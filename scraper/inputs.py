@@ -1,0 +1,77 @@
+"""Checks on what a caller hands in: URLs, saved pages, page bytes.
+
+Raise :class:`InputError` with one line that says what is wrong; no I/O beyond reading the
+file the caller named.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
+
+from scraper.errors import InputError
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL with a host; else :class:`InputError`."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"not an absolute http(s) URL: {url!r}")
+    if parts.username or parts.password:
+        raise InputError(f"URLs with credentials are refused: {parts.hostname}")
+    return url.strip()
+
+
+BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\xff\xd8\xff",
+                b"\x7fELF", b"BZh", b"\xfd7zXZ", b"Rar!")
+_CANONICAL = re.compile(
+    rb"""<link[^<>]+rel=["']?canonical["']?[^<>]*href=["']([^"'<>]+)|"""
+    rb"""<meta[^<>]+property=["']og:url["'][^<>]*content=["']([^"'<>]+)""",
+    re.IGNORECASE,
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are plainly not a web page (images, archives, executables)."""
+    head = data[:8192]
+    if head.startswith(BINARY_MAGIC):
+        return True
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(head) * 0.1 and b"<" not in head
+
+
+def read_page(source: str, *, stdin: BinaryIO | None = None) -> bytes:
+    """The bytes of a saved page: a file path, or "-" for ``stdin``. Raises
+    :class:`InputError` for a missing, unreadable, empty or binary file, or a directory."""
+    if source == "-":
+        if stdin is None:
+            raise InputError("no standard input to read the page from")
+        data = stdin.read()
+        name = "standard input"
+    else:
+        path = Path(source)
+        if path.is_dir():
+            raise InputError(f"{source} is a directory; give an HTML file")
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as error:
+            raise InputError(f"{source}: no such file") from error
+        except OSError as error:
+            raise InputError(f"{source}: cannot read: {error.strerror or error}") from error
+        name = source
+    if not data.strip():
+        raise InputError(f"{name} is empty; give a saved HTML page")
+    if looks_binary(data):
+        raise InputError(f"{name} looks binary, not an HTML page")
+    return data
+
+
+def url_from_page(data: bytes) -> str | None:
+    """The page's own canonical (or og:url) URL when it names an absolute one."""
+    match = _CANONICAL.search(data[:200_000])
+    if match is None:
+        return None
+    url = (match.group(1) or match.group(2)).decode("utf-8", "replace").strip()
+    return url if url.startswith(("http://", "https://")) else None
