@@ -226,7 +226,8 @@ class Fetcher:
                              outcome="skipped")
             if not await self._robots_allow(current):
                 raise _Final("disallowed by robots.txt", outcome="skipped")
-            headers = {}
+            # The User-Agent goes with every request: a client passed in has its own.
+            headers = {"User-Agent": self.options.full_user_agent}
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -332,7 +333,10 @@ class Fetcher:
         for attempt in range(self.options.retries + 1):
             self.requests += 1
             try:
-                response = await self.client.get(robots_url)
+                # RFC 9309: follow robots.txt redirects (http -> https, www) at least 5 hops.
+                response = await self.client.get(
+                    robots_url, follow_redirects=True,
+                    headers={"User-Agent": self.options.full_user_agent})
             except httpx.HTTPError as error:
                 reason = f"{type(error).__name__}"
             else:

@@ -197,3 +197,23 @@ def test_retry_after_header_forms(header: str | None, seconds: float | None) -> 
 
     now = datetime(2015, 10, 21, 7, 28, tzinfo=UTC)
     assert retry_after_seconds(header, now) == seconds
+
+
+def test_a_redirected_robots_txt_is_followed(mirror: Mirror, site: Path) -> None:
+    (site / "real-robots.txt").write_text("User-agent: *\nDisallow: /en/\n", "utf-8")
+    mirror.script["/robots.txt"] = [Scripted(301, (("Location", "/real-robots.txt"),))]
+    result = _fetch(mirror, "/en/actualites/view/4384")
+    assert (result.outcome, result.reason) == ("skipped", "disallowed by robots.txt")
+
+
+def test_a_client_passed_in_still_sends_our_user_agent(mirror: Mirror) -> None:
+    import httpx
+
+    async def run() -> FetchResult:
+        async with httpx.AsyncClient() as client:
+            async with Fetcher(FAST, allowed_hosts=frozenset({"127.0.0.1"}),
+                               client=client) as fetcher:
+                return await fetcher.fetch(mirror.base_url + "/en/actualites/view/4384")
+
+    assert asyncio.run(run()).outcome == "done"
+    assert {entry.headers["User-Agent"] for entry in mirror.log} == {FAST.full_user_agent}
