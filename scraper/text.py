@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from urllib.parse import urljoin
 
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
 MIN_LANGUAGE_HITS = 3
 """Fewer stopword hits than this and the language is unknown (None)."""
 
@@ -28,7 +28,7 @@ def normalise_space(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` (letters and digits; inner apostrophes and hyphens
     kept)."""
-    return [match.group().lower().replace("’", "'") for match in _WORD.finditer(text)]
+    return _WORD.findall(text.lower().replace("’", "'"))
 
 
 def guess_language(text: str, stopwords: Mapping[str, frozenset[str]]) -> str | None:

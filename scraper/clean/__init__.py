@@ -350,7 +350,9 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
         score += 1
     content_words = {token for token in tokens if len(token) > 3 and token not in commercial}
     if content_words:
-        own = own_words or Counter()
+        # The block's own words do not count as shared (content blocks are in page_words).
+        own = own_words if own_words is not None else (
+            Counter(tokens) if block.is_content else Counter())
         shared = sum(1 for token in content_words if page_words[token] - own[token] > 0)
         if shared / len(content_words) < 0.2:
             score += 1
@@ -375,12 +377,10 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
         folded = block.text.casefold()
         is_spam = any(marker in folded for marker in known)
         if not is_spam:
-            own = Counter(words(block.text)) if block.is_content else Counter()
             score = spam_score(
                 block,
                 page_language=page_language,
                 page_words=page_words,
-                own_words=own,  # the block's own words do not count as shared
                 commercial=commercial,
                 stopwords=stopwords,
             )
