@@ -86,6 +86,9 @@ def _build_parser() -> argparse.ArgumentParser:
     extract_parser.add_argument(
         "-o", "--output", type=Path, help="write the record to this file instead of stdout"
     )
+    extract_parser.add_argument(
+        "--workers", type=_positive_int, default=1,
+        help="with a .warc.gz file: extract on this many processes (default: 1)")
 
     get_parser = commands.add_parser(
         "get",
@@ -271,7 +274,8 @@ def _run_extract_warc(arguments: argparse.Namespace) -> int:
     if not Path(arguments.page).is_file():
         raise ScraperError(f"{arguments.page}: no such file")
     with JsonlWriter(arguments.output or "-", append=False) as writer:
-        for article in extract_warc(arguments.page, profile=arguments.profile):
+        for article in extract_warc(arguments.page, profile=arguments.profile,
+                                    workers=arguments.workers):
             writer.write(article)
     return EXIT_OK
 

@@ -158,6 +158,9 @@ def test_warc_keeps_pages_for_offline_extraction(mirror: Mirror, tmp_path: Path,
     capsys.readouterr()
     assert main(["extract", str(warc), "--profile", "cemr"]) == 0
     again = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert main(["extract", str(warc), "--profile", "cemr", "--workers", "2"]) == 0
+    parallel = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert parallel == again  # same records, same order, on two processes
     original = [json.loads(line) for line in out.read_text().splitlines()]
     for record in again + original:
         record.pop("fetch")
