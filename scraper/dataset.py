@@ -221,8 +221,8 @@ def _keys(article: Article) -> tuple[str, str | None, str | None, str, str | Non
     url = article.canonical_url or article.url
     parts = urlsplit(url)
     reference = profile_for_host((parts.hostname or "").lower()).parse_item_url(url)
-    if article.canonical_url:
-        key = f"canonical:{article.canonical_url}"
+    if article.canonical_url:  # one namespace for URLs: a page's canonical URL is its URL
+        key = f"url:{article.canonical_url}"
     elif article.item_id is not None:
         key = f"item:{article.item_id}\x00{article.language or ''}"
     else:
