@@ -115,6 +115,10 @@ class Document:
     blocks: tuple[Block, ...]
     parents: tuple[int, ...] = ()
     """Parent element id of each element id (-1 for the root): the container structure."""
+    tags: tuple[str, ...] = ()
+    """Tag of each element id."""
+    names: tuple[str, ...] = ()
+    """Lower-cased "id class itemprop" text of each element id (class-name hints)."""
     removed: tuple[Removal, ...] = ()
     json_ld: tuple[JsonObject, ...] = ()
     times: tuple[TimeMark, ...] = ()

@@ -85,6 +85,8 @@ class _Renderer:
         }
         self.blocks: list[Block] = []
         self.parents: list[int] = []
+        self.tags: list[str] = []
+        self.names: list[str] = []
         self.pieces: list[str] = []
         self.links: list[Link] = []
         self.link_chars = 0
@@ -142,6 +144,9 @@ class _Renderer:
         self.parents.append(parent.element if parent else -1)
         tag = node.tag or ""
         attributes = node.attributes
+        self.tags.append(tag)
+        self.names.append(f"{attributes.get('id') or ''} {attributes.get('class') or ''} "
+                          f"{attributes.get('itemprop') or ''}".lower())
         if tag in BLOCK_TAGS:
             self._flush()
         furniture = parent.furniture if parent else None
@@ -409,10 +414,13 @@ def clean_html(
     blocks: list[Block] = []
     parents: list[int] = []
     times: tuple[TimeMark, ...] = ()
+    tags: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
     if root is not None:
         renderer = _Renderer(url, profile, options)
         blocks, parents = renderer.render(root)
         times = tuple(renderer.times)
+        tags, names = tuple(renderer.tags), tuple(renderer.names)
     blocks, page_language = _drop_spam(blocks, profile)
     removed = tuple(
         Removal(text=block.text, reason=block.dropped)
@@ -426,6 +434,8 @@ def clean_html(
         tree=tree,
         blocks=tuple(blocks),
         parents=tuple(parents),
+        tags=tags,
+        names=names,
         removed=removed,
         json_ld=_json_ld(tree, options),
         times=times,

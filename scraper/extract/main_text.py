@@ -31,23 +31,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from scraper.document import Block, Document, Removal
-
-if TYPE_CHECKING:
-    from selectolax.lexbor import LexborNode
-
-SKIPPED_TAGS = frozenset(
-    "script style noscript template svg math iframe object embed head select option "
-    "textarea button input canvas video audio map title meta link".split()
-)
-"""Elements the cleaner's renderer does not number (``scraper.clean.SKIPPED_TAGS``, which
-this stage may not import); ``<br>`` is not numbered either."""
-
-CHECKED_BLOCKS = 64
-CHECKED_DEPTH = 64
-"""How many blocks, and how far up, :func:`read_elements` checks its numbering against."""
 
 SHORT = 20
 """A line shorter than this (in characters) is a menu item, a date, a button: it costs
@@ -179,55 +164,11 @@ def select_main_text(document: Document) -> MainText:
 
 
 def read_elements(document: Document) -> Elements | None:
-    """Tags and id/class names of the elements, numbered as the cleaner numbered them.
-
-    The cleaner's renderer numbers every element under ``<body>`` in document order, except
-    skipped subtrees and ``<br>``, and stops at its limits (so its elements are a prefix of
-    this walk). None when the tree is missing or disagrees with the blocks (a renderer that
-    numbers differently): the selector then works on blocks alone."""
-    tree = document.tree
-    root = (tree.body or tree.root) if tree is not None else None
-    if root is None:
+    """Tags and id/class names of the elements, as the cleaner recorded them while rendering
+    (no second walk of the tree); None when it recorded none."""
+    if not document.tags or len(document.tags) != len(document.parents):
         return None
-    expected = len(document.parents)
-    tags: list[str] = []
-    names: list[str] = []
-    stack: list[LexborNode] = []
-    node: LexborNode | None = root
-    while node is not None and len(tags) < expected:
-        tag = node.tag
-        child = None
-        if node.is_element_node and tag is not None and tag not in SKIPPED_TAGS and tag != "br":
-            attributes = node.attributes
-            tags.append(tag)
-            names.append(f"{attributes.get('id') or ''} {attributes.get('class') or ''} "
-                         f"{attributes.get('itemprop') or ''}".lower())
-            child = node.child
-        if child is not None:
-            stack.append(node)
-            node = child
-            continue
-        while node is not None and node.next is None:
-            node = stack.pop() if stack else None
-        node = node.next if node is not None else None
-    if len(tags) != expected or not _agrees(document, tags):
-        return None
-    return Elements(tuple(tags), tuple(names))
-
-
-def _agrees(document: Document, tags: list[str]) -> bool:
-    """True when each block's kind (its block element's tag) is its element's tag or an
-    ancestor's, checked on a sample of blocks."""
-    parents = document.parents
-    blocks = document.blocks
-    step = max(1, len(blocks) // CHECKED_BLOCKS)
-    for block in blocks[::step]:
-        element, depth = block.element, 0
-        while element >= 0 and tags[element] != block.kind and depth < CHECKED_DEPTH:
-            element, depth = parents[element], depth + 1
-        if (element < 0 or depth == CHECKED_DEPTH) and block.kind != "span":
-            return False
-    return True
+    return Elements(document.tags, document.names)
 
 
 def _value(block: Block) -> float:

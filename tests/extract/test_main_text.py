@@ -174,9 +174,9 @@ def test_document_without_blocks_gives_nothing() -> None:
     assert extract_main_text(document) == []
 
 
-def test_blocks_alone_suffice_when_the_tree_disagrees() -> None:
+def test_blocks_alone_suffice_without_element_records() -> None:
     html = _page(f"<div class='main'><div class='story'>{ARTICLE}</div></div>{SIDEBAR}")
-    document = dataclasses.replace(_document(html), tree=LexborHTMLParser("<p>other</p>"))
+    document = dataclasses.replace(_document(html), tags=(), names=())
     assert read_elements(document) is None
     assert [block.text for block in extract_main_text(document)] == PARAGRAPHS
 
