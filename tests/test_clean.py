@@ -314,3 +314,23 @@ def test_clean_never_adds_text(page: str) -> None:
 def test_clean_never_raises(html: str) -> None:
     document = clean_html(html, URLS["en"], PROFILE)
     assert all(block.text.strip() for block in document.blocks)
+
+
+@pytest.mark.parametrize(
+    ("attributes", "hidden"),
+    [
+        pytest.param('class="d-none"', True, id="d-none-hides"),
+        pytest.param('class="note hidden"', True, id="hidden-token-hides"),
+        pytest.param('class="field-label-hidden"', False, id="drupal-body-field-stays"),
+        pytest.param('class="f_hide_x"', False, id="fragment-stays"),
+    ],
+)
+def test_hidden_classes_are_whole_tokens(attributes: str, hidden: bool) -> None:
+    html = f"<html><body><div {attributes}><p>{SENTENCE}</p></div></body></html>"
+    document = clean_html(html, URLS["en"], PROFILE)
+    assert (SENTENCE in _content(document)) is not hidden
+
+
+def test_a_body_class_never_hides_the_page() -> None:
+    html = f'<html><body class="hidden f_hide_x"><p>{SENTENCE}</p></body></html>'
+    assert SENTENCE in _content(clean_html(html, URLS["en"], PROFILE))

@@ -178,7 +178,11 @@ class _Renderer:
             "hidden" in attributes
             or (attributes.get("aria-hidden") or "").lower() == "true"
             or bool(_HIDDEN_STYLE.search(attributes.get("style") or ""))
-            or bool(own_words & HIDDEN_CLASS_WORDS)
+            # Whole class tokens only ("d-none" hides, "field-label-hidden" does not), and
+            # never on <html>/<body>, whose classes describe the page, not its visibility.
+            or (tag not in ("html", "body")
+                and bool(set((attributes.get("class") or "").lower().split())
+                         & HIDDEN_CLASS_WORDS))
         )
         list_id = parent.list_id if parent else None
         ordered = parent.ordered if parent else False
