@@ -11,8 +11,10 @@ element ids from the root (for container tests), and whether it sits in page fur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser
@@ -45,10 +47,23 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A link inside a block: its visible text and absolute URL."""
+    """A link inside a block: its visible text and where it points."""
 
     text: str
-    url: str
+    href: str
+    """As written in the page (stripped)."""
+    base: str
+    """The URL ``href`` is relative to."""
+
+    @property
+    def url(self) -> str:
+        """The absolute URL (resolved when read: most links of a page never are)."""
+        return _resolve(self.base, self.href)
+
+
+@lru_cache(maxsize=4096)
+def _resolve(base: str, href: str) -> str:
+    return urljoin(base, href)
 
 
 @dataclass(frozen=True, slots=True)

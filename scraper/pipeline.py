@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import datetime as dt
 import hashlib
 import itertools
@@ -58,8 +59,10 @@ PENDING_BATCH = 500
 """Pending URLs held in memory at once during a crawl."""
 
 
+@functools.cache
 def extractor_version() -> str:
-    """The installed package version, written into every record."""
+    """The installed package version, written into every record (read once: reading
+    package metadata costs more than extracting a small page)."""
     try:
         return version("scraper")
     except PackageNotFoundError:

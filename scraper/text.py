@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from urllib.parse import urljoin
 
@@ -33,15 +34,13 @@ def words(text: str) -> list[str]:
 
 def guess_language(text: str, stopwords: Mapping[str, frozenset[str]]) -> str | None:
     """The language whose stopwords occur most in ``text``, or None when too few occur."""
-    counts = dict.fromkeys(stopwords, 0)
-    for word in words(text):
-        for language, vocabulary in stopwords.items():
-            if word in vocabulary:
-                counts[language] += 1
-    if not counts:
+    if not stopwords:
         return None
-    best = max(counts, key=lambda language: counts[language])
-    return best if counts[best] >= MIN_LANGUAGE_HITS else None
+    counts = Counter(words(text))
+    hits = {language: sum(counts[word] for word in vocabulary.intersection(counts))
+            for language, vocabulary in stopwords.items()}
+    best = max(hits, key=lambda language: hits[language])
+    return best if hits[best] >= MIN_LANGUAGE_HITS else None
 
 
 def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:

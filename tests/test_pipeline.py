@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import scraper
 from scraper.clean import limit_nesting
+from scraper.clean.limits import nesting_depth, quick_depth
 
 CEMR_URL = "https://ccre.org/en/actualites/view/4000"
 FIXTURES_PAGE = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "seed-table.html"
@@ -41,6 +42,24 @@ def test_deep_nesting_is_flattened_and_its_text_kept() -> None:
 def test_limit_nesting_leaves_ordinary_pages_alone() -> None:
     page = "<html><body><div><p>a<br>b</p><img src=x></div></body></html>"
     assert limit_nesting(page, 16) is page
+
+
+_TAG_SOUP = st.lists(st.sampled_from(
+    ["<div>", "</div>", "<DIV class=a>", "</div/>", "<br>", "</br>", "<BR/>", "<img src=x>",
+     "<p/>", "</p >", "<span", "</span", "<a <b>", "<brx>", "</brx>", "text", ">", "<", "/>",
+     "<section-x>", "</section-x>", "<!-- c -->", "<br-x>"]), max_size=60).map("".join)
+
+
+@given(_TAG_SOUP)
+def test_quick_depth_never_underestimates(html: str) -> None:
+    """limit_nesting trusts the quick scan when it says a page is shallow enough."""
+    assert quick_depth(html) >= nesting_depth(html)
+
+
+def test_depth_of_known_markup() -> None:
+    assert nesting_depth("<div><p>a<br>b</p><img src=x></div></p>") == 2
+    assert nesting_depth("<div><div/><p>") == 2
+    assert quick_depth("<div><div/><p>") == 3  # a self-closed tag may open: an overestimate
 
 
 @pytest.mark.parametrize(

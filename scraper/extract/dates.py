@@ -32,6 +32,8 @@ YEAR = r"(?:1[89]\d\d|20\d\d)"
 _END = r"(?![\w/]|[,.]\d)"
 """After a mention: not inside a word, a path ("2014/24/EU") or a decimal number."""
 
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(YEAR)
 _Builder = Callable[[re.Match[str], "_Grammar", "dt.date | None"], "Found | None"]
 
 
@@ -64,7 +66,13 @@ def extract_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
 def _paragraph_mentions(paragraph: str, grammar: _Grammar,
                         published: dt.date | None) -> list[Found]:
     candidates: list[Found] = []
-    for pattern, build in grammar.rules:
+    folded = paragraph.lower()
+    present = {"digit": _DIGIT.search(paragraph) is not None,
+               "year": _YEAR.search(paragraph) is not None,
+               "month": any(stem in folded for stem in grammar.month_stems)}
+    for pattern, build, needs in grammar.rules:
+        if not all(present[need] for need in needs):
+            continue  # cheap test first: most paragraphs name no month, many no year
         for match in pattern.finditer(paragraph):
             try:
                 found = build(match, grammar, published)
@@ -102,7 +110,10 @@ def _qualified(found: Found, paragraph: str, grammar: _Grammar) -> Found:
 @dataclass(frozen=True, slots=True)
 class _Grammar:
     vocabulary: DateVocabulary
-    rules: tuple[tuple[re.Pattern[str], _Builder], ...]
+    rules: tuple[tuple[re.Pattern[str], _Builder, tuple[str, ...]], ...]
+    """Each rule with what a paragraph must hold for it to match ("digit", "year", "month")."""
+    month_stems: frozenset[str]
+    """Lower-cased starts of every month name: a paragraph holding none names no month."""
     contexts: dict[str, re.Pattern[str]]
     """Name -> what must stand just before a candidate (searched up to its start) or just
     after it (matched at its end, names ending in "_after")."""
@@ -114,8 +125,16 @@ def _grammar(languages: tuple[str, ...]) -> _Grammar:
     vocabulary = date_vocabulary(languages)
     parts = _parts(vocabulary)
     return _Grammar(vocabulary=vocabulary, rules=_rules(parts),
+                    month_stems=frozenset(_stem(name) for name in vocabulary.months),
                     contexts=_contexts(parts, vocabulary.words),
                     relative=relative_grammar(vocabulary.words))
+
+
+def _stem(name: str) -> str:
+    """The start of a month name that any spelling the grammar accepts contains as written:
+    its first letters, up to 3, before any space, apostrophe or hyphen."""
+    letters = re.match(r"[^\W\d_]*", normalise(name))
+    return (letters.group() if letters else "")[:3]
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,32 +186,32 @@ def _parts(vocabulary: DateVocabulary) -> _Parts:
         words=words)
 
 
-def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder], ...]:
+def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder, tuple[str, ...]], ...]:
     month, day, weekday, link = parts.month, parts.day, parts.weekday, parts.link
     article, opener, join = parts.article, parts.opener, parts.join
     decade = any_of(parts.words.decade_suffixes)
-    rules: tuple[tuple[str, _Builder], ...] = (
+    rules: tuple[tuple[str, _Builder, tuple[str, ...]], ...] = (
         # "3-7 October 2022", "30 June to 2 July 2016", "the 25th and 26th of April"
         (rf"(?P<date>{weekday}?{article}?(?P<d1>{day})"
          rf"(?:(?:{link}(?P<m1>{month})(?:,?\s+(?P<y1>{YEAR}))?)?"
          rf"{parts.day_join}{parts.second_article}?{weekday}?{article}?(?P<d2>{day}))?"
-         rf"{link}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)", _day_mention),
+         rf"{link}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)", _day_mention, ("digit", "month")),
         # "May 17, 2024", "March 8th"
         (rf"(?P<date>(?P<weekday>{weekday})?(?P<m>{month})\s+(?P<d1>{day})"
          rf"(?:{parts.day_join}(?P<d2>{day}))?(?P<comma>,)?(?:\s*(?P<y>{YEAR}))?)",
-         _month_first_mention),
+         _month_first_mention, ("digit", "month")),
         # "November 2021", "October 2022 to May 2023", "in March"
         (rf"{opener}(?P<date>(?P<m1>{month})(?:,?\s+(?P<y1>{YEAR}))?"
-         rf"(?:{join}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)?)", _month_mention),
+         rf"(?:{join}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)?)", _month_mention, ("month",)),
         # "2014-2020", "by 2030", "the 1990s"
         (rf"{opener}(?P<date>(?P<y1>{YEAR})(?:(?P<decade>{decade})|{join}(?P<y2>{YEAR}))?)",
-         _year_mention),
+         _year_mention, ("year",)),
         # "15.09.2019", "2019-09-15"
         (rf"(?P<date>(?P<d>\d{{1,2}})(?P<sep>[./])(?P<m>\d{{1,2}})(?P=sep)(?P<y>{YEAR})"
-         rf"|(?P<iso_y>{YEAR})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d))", _numeric_mention),
+         rf"|(?P<iso_y>{YEAR})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d))", _numeric_mention, ("year",)),
     )
-    return tuple((re.compile(parts.start + regex + _END, re.IGNORECASE), build)
-                 for regex, build in rules)
+    return tuple((re.compile(parts.start + regex + _END, re.IGNORECASE), build, needs)
+                 for regex, build, needs in rules)
 
 
 def _contexts(parts: _Parts, words: DateWords) -> dict[str, re.Pattern[str]]:
