@@ -34,9 +34,14 @@ def words(text: str) -> list[str]:
 
 def guess_language(text: str, stopwords: Mapping[str, frozenset[str]]) -> str | None:
     """The language whose stopwords occur most in ``text``, or None when too few occur."""
+    return language_of_words(Counter(words(text)), stopwords)
+
+
+def language_of_words(counts: Mapping[str, int],
+                      stopwords: Mapping[str, frozenset[str]]) -> str | None:
+    """:func:`guess_language` of a text already counted into words."""
     if not stopwords:
         return None
-    counts = Counter(words(text))
     hits = {language: sum(counts[word] for word in vocabulary.intersection(counts))
             for language, vocabulary in stopwords.items()}
     best = max(hits, key=lambda language: hits[language])

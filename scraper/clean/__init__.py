@@ -29,7 +29,7 @@ from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
 from scraper.document import Block, Document, JsonObject, Link, Removal, TimeMark
 from scraper.profile import SiteProfile, load_common_words
-from scraper.text import guess_language, normalise_space, words
+from scraper.text import language_of_words, normalise_space, words
 
 logger = logging.getLogger(__name__)
 
@@ -403,7 +403,8 @@ def _meta(tree: LexborHTMLParser, url: str) -> dict[str, str]:
 
 def spam_score(block: Block, *, page_language: str | None, page_words: Counter[str],
                own_words: Counter[str] | None = None,
-               commercial: frozenset[str], stopwords: dict[str, frozenset[str]]) -> int:
+               commercial: frozenset[str], stopwords: dict[str, frozenset[str]],
+               tokens: list[str] | None = None) -> int:
     """How much ``block`` looks like off-topic commercial or SEO text (0 = not at all).
 
     One point each for: a share of commercial/SEO words of 10% or more (two points from 20%,
@@ -411,9 +412,11 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
     no sentence structure, repeated phrases (keyword stuffing), mostly link text, another
     language than the page's, and few words shared with the rest of the page. A real
     paragraph about websites or marketing is written in sentences, in the page's language,
-    about the page's subject: it scores 2 at most.
+    about the page's subject: it scores 2 at most. ``tokens``: ``words(block.text)`` if
+    already read.
     """
-    tokens = words(block.text)
+    if tokens is None:
+        tokens = words(block.text)
     if len(tokens) < MIN_SPAM_WORDS:
         return 0  # a heading or a list intro ("Le prix vise à :") says too little to judge
     hits = sum(1 for token in tokens if token in commercial)
@@ -429,7 +432,7 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
         score += 1
     if block.link_density >= 0.5:
         score += 1
-    language = guess_language(block.text, stopwords)
+    language = language_of_words(Counter(tokens), stopwords)
     if page_language and language and language != page_language:
         score += 1
     content_words = {token for token in tokens if len(token) > 3 and token not in commercial}
@@ -443,19 +446,27 @@ def spam_score(block: Block, *, page_language: str | None, page_words: Counter[s
     return score
 
 
-def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], str | None]:
+@functools.cache
+def _spam_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
+    """Commercial/SEO terms and stopwords by language, from the common lexicon."""
     common = load_common_words()
-    commercial = frozenset(term for term in common.commercial.get("terms", ()))
-    stopwords = dict(common.stopwords)
-    content = [block for block in blocks if block.furniture is None and block.dropped is None]
-    page_language = guess_language(" ".join(block.text for block in content), stopwords)
+    return frozenset(common.commercial.get("terms", ())), dict(common.stopwords)
+
+
+def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], str | None]:
+    commercial, stopwords = _spam_words()
+    judged = [block.furniture not in ("header", "navigation") for block in blocks]
+    tokens = [words(block.text) if judge else []
+              for block, judge in zip(blocks, judged, strict=True)]
     page_words: Counter[str] = Counter()
-    for block in content:
-        page_words.update(words(block.text))
+    for block, block_tokens in zip(blocks, tokens, strict=True):
+        if block.furniture is None and block.dropped is None:
+            page_words.update(block_tokens)
+    page_language = language_of_words(page_words, stopwords)
     known = tuple(marker.casefold() for marker in profile.spam.known)
     result: list[Block] = []
-    for block in blocks:
-        if block.furniture in ("header", "navigation"):
+    for block, judge, block_tokens in zip(blocks, judged, tokens, strict=True):
+        if not judge:
             result.append(block)
             continue
         folded = block.text.casefold()
@@ -467,6 +478,7 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
                 page_words=page_words,
                 commercial=commercial,
                 stopwords=stopwords,
+                tokens=block_tokens,
             )
             is_spam = score >= profile.spam.threshold
         result.append(replace(block, dropped="spam") if is_spam else block)
