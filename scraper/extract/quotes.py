@@ -65,6 +65,10 @@ class _Attribution:
     """Offset in the paragraph where the attribution clause ends (after-attributions)."""
 
 
+_MARK_CHARACTERS = re.compile("[" + re.escape("".join(sorted(set(OPENERS + CLOSERS + "\"'"))))
+                              + "]")
+
+
 def _mark_kind(paragraph: str, index: int) -> str | None:
     char = paragraph[index]
     if char in OPENERS:
@@ -82,15 +86,21 @@ def _mark_kind(paragraph: str, index: int) -> str | None:
     return None
 
 
+def _mark_indices(paragraph: str, start: int = 0) -> list[int]:
+    """Where ``paragraph`` holds a character that may open or close a quote (the only ones
+    :func:`_mark_kind` reads), from ``start`` on."""
+    return [match.start() for match in _MARK_CHARACTERS.finditer(paragraph, start)]
+
+
 def _find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[_Span]:
     spans: list[_Span] = []
     current: _Span | None = None
     for number, paragraph in enumerate(paragraphs):
         depth, position = 0, 0
         if current is not None:
-            kinds = [_mark_kind(paragraph, index) for index in range(len(paragraph))]
-            first_open = next((i for i, kind in enumerate(kinds) if kind == "open"), None)
-            first_close = next((i for i, kind in enumerate(kinds) if kind == "close"), None)
+            marks = [(index, _mark_kind(paragraph, index)) for index in _mark_indices(paragraph)]
+            first_open = next((i for i, kind in marks if kind == "open"), None)
+            first_close = next((i for i, kind in marks if kind == "close"), None)
             if first_open is not None and first_open > 2 and (
                     first_close is None or first_open < first_close):
                 _close_unfinished(current, paragraphs, spans)  # a new quote starts here
@@ -101,7 +111,7 @@ def _find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[_Span]:
                 stripped = paragraph.lstrip()
                 if stripped[:1] in OPENERS:  # reopened at the paragraph's start (French)
                     position = len(paragraph) - len(stripped) + 1
-        for index in range(position, len(paragraph)):
+        for index in _mark_indices(paragraph, position):
             kind = _mark_kind(paragraph, index)
             if kind == "open":
                 if depth == 0:
