@@ -162,15 +162,17 @@ def _parts(vocabulary: DateVocabulary) -> _Parts:
     pairs = {normalise(word) for word in words.pair_joiners}
     day_join = joiner(vocabulary.joiners)
     span_join = joiner(word for word in vocabulary.joiners if normalise(word) not in pairs)
-    hyphenated = "".join(rf"|(?<={phrase_regex(word)})"
-                         for word in words.qualifiers if word.endswith("-"))  # "mid-2023"
+    hyphenated = "|".join(rf"(?<={phrase_regex(word)})"
+                          for word in words.qualifiers if word.endswith("-"))  # "mid-2023"
     qualifiers = "|".join(phrase_regex(word) + ("" if word.endswith("-") else r"\s+")
                           for word in sorted(words.qualifiers, key=len, reverse=True))
     return _Parts(
-        start=rf"(?:(?<![\w/.\-‐‑]){hyphenated})",
-        month="(?:" + "|".join(
-            phrase_regex(name) + (r"\.?" if name in vocabulary.abbreviations else "")
-            for name in sorted(vocabulary.months, key=len, reverse=True)) + ")",
+        # Every date starts with a letter or digit: \b first rejects most positions at once
+        # (regexes are tried at every position); then not after "/", "." or a hyphen ("COVID-19",
+        # "2014/24/EU"), except the hyphen of a qualifier ("mid-2023").
+        start=(rf"\b(?:(?<![/.\-‐‑])|(?<=[-‐‑])(?:{hyphenated}))" if hyphenated
+               else r"\b(?<![/.\-‐‑])"),
+        month=any_of([*vocabulary.months, *(f"{name}." for name in vocabulary.abbreviations)]),
         day=rf"(?:[12]\d|3[01]|0?[1-9])(?!\d)(?:{ordinal}(?!\w))?",
         weekday=rf"(?:{any_of(vocabulary.weekdays)},?\s+)",
         link=rf"(?:\s+{links})?\s+",
