@@ -148,14 +148,8 @@ class SiteProfile(BaseModel):
         """
         if not self.urls.item_path:
             return None
-        parts = urlsplit(url)
-        if (parts.hostname or "").lower() not in self.urls.hosts:
-            return None
-        match = _compiled(self.urls.item_path).match(parts.path)
-        if match is None:
-            return None
-        language = (match.group("lang") or self.urls.default_language).lower()
-        return ItemRef(language=language, kind=match.group("kind"), item_id=match.group("id"))
+        return _parse_item_url(url, self.urls.item_path, self.urls.hosts,
+                               self.urls.default_language)
 
     def canonical_url(self, item: ItemRef) -> str | None:
         """The one URL of ``item``: one scheme, one host, language prefix always written."""
@@ -180,6 +174,25 @@ class ItemRef(NamedTuple):
 @functools.cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
+
+
+compiled_pattern = _compiled
+"""A profile's regex, compiled once (case-insensitive)."""
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_item_url(url: str, item_path: str, hosts: tuple[str, ...],
+                    default_language: str) -> ItemRef | None:
+    """:meth:`SiteProfile.parse_item_url` (cached: a page's links are read more than once,
+    and the same menus and sidebars link from every page)."""
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in hosts:
+        return None
+    match = _compiled(item_path).match(parts.path)
+    if match is None:
+        return None
+    language = (match.group("lang") or default_language).lower()
+    return ItemRef(language=language, kind=match.group("kind"), item_id=match.group("id"))
 
 
 class LexiconWords(BaseModel):

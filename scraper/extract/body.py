@@ -16,7 +16,7 @@ import trafilatura
 
 from scraper.document import Block, Document, Removal
 from scraper.models import ListBlock
-from scraper.profile import SiteProfile
+from scraper.profile import SiteProfile, compiled_pattern
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃∙*]|-(?=\s)|–(?=\s))\s*")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
@@ -51,7 +51,7 @@ def category_match(text: str, profile: SiteProfile) -> re.Match[str] | None:
     """The category-date line's match, or None."""
     if not profile.dates.category_date or len(text) > 200:
         return None
-    return re.match(profile.dates.category_date, text, re.IGNORECASE)
+    return compiled_pattern(profile.dates.category_date).match(text)
 
 
 def _is_trail(block: Block, profile: SiteProfile) -> bool:
