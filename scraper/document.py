@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 if TYPE_CHECKING:
-    from selectolax.lexbor import LexborHTMLParser
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 JsonObject = dict[str, object]
 """A decoded JSON object (from JSON-LD)."""
@@ -113,6 +113,19 @@ class TimeMark:
 
 
 @dataclass(frozen=True, slots=True)
+class MarkupLink:
+    """An ``<a>`` or ``<link>`` with both ``rel`` and ``href`` (pager, translations, tags)."""
+
+    tag: str
+    rel: str
+    """As written."""
+    href: str
+    hreflang: str = ""
+    text: str = ""
+    """The element's text, read only for rel="tag" links."""
+
+
+@dataclass(frozen=True, slots=True)
 class Removal:
     """A block the cleaner dropped, with the reason."""
 
@@ -142,6 +155,10 @@ class Document:
     ``<title>``), "html_lang" and "canonical"."""
     language: str | None = None
     """Language of the page's content text, as the cleaner judged it (for spam scoring)."""
+    markup_links: tuple[MarkupLink, ...] = ()
+    """Every ``<a>``/``<link>`` with rel and href, in document order."""
+    breadcrumb_list: LexborNode | None = None
+    """The first element whose itemtype names a schema.org BreadcrumbList (microdata)."""
 
     def ancestors(self, element: int) -> list[int]:
         """Element ids from ``element`` up to the root, ``element`` first."""

@@ -27,7 +27,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from scraper.clean.charset import decode_html
 from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
-from scraper.document import Block, Document, JsonObject, Link, Removal, TimeMark
+from scraper.document import (
+    Block, Document, JsonObject, Link, MarkupLink, Removal, TimeMark)
 from scraper.profile import SiteProfile, load_common_words
 from scraper.text import language_of_words, normalise_space, words
 
@@ -42,6 +43,8 @@ BLOCK_TAGS = frozenset(
     "ol dl dt dd table tbody thead tfoot tr td th caption blockquote pre figure figcaption "
     "address hr form fieldset legend center details summary".split()
 )
+MARKUP_TAGS = frozenset({"meta", "title", "link", "script"})
+"""Skipped elements the walk keeps for the markup hints (meta tags, JSON-LD, rel links)."""
 FURNITURE_TAGS = {"header": "header", "nav": "navigation", "footer": "footer",
                   "aside": "sidebar", "form": "form"}
 FURNITURE_ROLES = {"banner": "header", "navigation": "navigation", "contentinfo": "footer",
@@ -173,6 +176,9 @@ class _Renderer:
         self.times: list[TimeMark] = []
         self.hidden_pieces: list[str] = []
         self.text_chars = 0
+        self.markup: list[LexborNode] = []
+        """meta, title, link and script elements met on the way, and a[rel] elements."""
+        self.breadcrumb_list: LexborNode | None = None
 
     def render(self, root: LexborNode) -> tuple[list[Block], list[int]]:
         frames = [self._enter(root, root.tag or "", _OUTSIDE)]
@@ -194,7 +200,12 @@ class _Renderer:
                 node = node.next
                 if self.text_chars <= limits.max_text_chars:
                     continue
-            elif not node.is_element_node or (tag := node.tag) in SKIPPED_TAGS or tag is None:
+            elif not node.is_element_node:
+                node = node.next
+                continue
+            elif (tag := node.tag) in SKIPPED_TAGS or tag is None:
+                if tag in MARKUP_TAGS:
+                    self.markup.append(node)
                 node = node.next
                 continue
             elif tag == "br":
@@ -274,6 +285,11 @@ class _Renderer:
         elif tag == "a":
             frame.href = attributes.get("href")
             frame.link_start = len(self.pieces)
+            if "rel" in attributes:
+                self.markup.append(node)
+        if self.breadcrumb_list is None and "itemtype" in attributes and \
+                "BreadcrumbList" in (attributes.get("itemtype") or ""):
+            self.breadcrumb_list = node
         return frame
 
     def _exit(self, frame: _Frame) -> None:
@@ -357,10 +373,12 @@ def _absolute(base: str, href: str) -> str | None:
         return None
 
 
-def _json_ld(tree: LexborHTMLParser, options: CleanOptions) -> tuple[JsonObject, ...]:
+def _json_ld(markup: list[LexborNode], options: CleanOptions) -> tuple[JsonObject, ...]:
     """Every JSON-LD object of the page, ``@graph`` members flattened; bad JSON skipped."""
     objects: list[JsonObject] = []
-    for script in tree.css('script[type="application/ld+json"]'):
+    for script in markup:
+        if script.tag != "script" or script.attributes.get("type") != "application/ld+json":
+            continue
         raw = script.text(deep=True) or ""
         if len(raw) > options.max_json_ld_chars:
             continue
@@ -379,26 +397,55 @@ def _json_ld(tree: LexborHTMLParser, options: CleanOptions) -> tuple[JsonObject,
     return tuple(objects)
 
 
-def _meta(tree: LexborHTMLParser, url: str) -> dict[str, str]:
+def _meta(markup: list[LexborNode], html: LexborNode | None, url: str) -> dict[str, str]:
     meta: dict[str, str] = {}
-    for node in tree.css("meta"):
-        attributes = node.attributes
-        key = attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
-        content = attributes.get("content")
-        if key and content and key.lower() not in meta:
-            meta[key.lower()] = normalise_space(content)
-    title = tree.css_first("title")
+    title = canonical = None
+    for node in markup:
+        tag, attributes = node.tag, node.attributes
+        if tag == "meta":
+            key = attributes.get("property") or attributes.get("name") or \
+                attributes.get("itemprop")
+            content = attributes.get("content")
+            if key and content and key.lower() not in meta:
+                meta[key.lower()] = normalise_space(content)
+        elif tag == "title" and title is None:
+            title = node
+        elif tag == "link" and canonical is None and attributes.get("rel") == "canonical":
+            canonical = node
     if title is not None:
         meta["title"] = normalise_space(title.text() or "")
-    html = tree.css_first("html")
     if html is not None and html.attributes.get("lang"):
         meta["html_lang"] = (html.attributes.get("lang") or "").strip()
-    canonical = tree.css_first('link[rel="canonical"]')
     if canonical is not None and canonical.attributes.get("href"):
         href = _absolute(url, (canonical.attributes.get("href") or "").strip())
         if href is not None:
             meta["canonical"] = href
     return meta
+
+
+def _markup_links(markup: list[LexborNode]) -> tuple[MarkupLink, ...]:
+    """The ``<a>``/``<link>`` elements with rel and href, in document order."""
+    links = []
+    for node in markup:
+        tag = node.tag
+        if tag not in ("a", "link"):
+            continue
+        attributes = node.attributes
+        rel, href = attributes.get("rel"), attributes.get("href")
+        if rel is None or href is None:
+            continue
+        links.append(MarkupLink(tag=tag, rel=rel, href=href,
+                                hreflang=attributes.get("hreflang") or "",
+                                text=(node.text() or "") if "tag" in rel.split() else ""))
+    return tuple(links)
+
+
+def _head_markup(tree: LexborHTMLParser) -> list[LexborNode]:
+    """The meta, title, link and script elements of the ``<head>``, in order."""
+    head = tree.head
+    if head is None:
+        return []
+    return [node for node in head.traverse(include_text=False) if node.tag in MARKUP_TAGS]
 
 
 def spam_score(block: Block, *, page_language: str | None, page_words: Counter[str],
@@ -507,11 +554,15 @@ def clean_html(
     times: tuple[TimeMark, ...] = ()
     tags: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    markup = _head_markup(tree) if root is not tree.head else []
+    breadcrumb_list = None
     if root is not None:
         renderer = _Renderer(url, profile, options)
         blocks, parents = renderer.render(root)
         times = tuple(renderer.times)
         tags, names = tuple(renderer.tags), tuple(renderer.names)
+        markup += renderer.markup
+        breadcrumb_list = renderer.breadcrumb_list
     blocks, page_language = _drop_spam(blocks, profile)
     removed = tuple(
         Removal(text=block.text, reason=block.dropped)
@@ -528,10 +579,12 @@ def clean_html(
         tags=tags,
         names=names,
         removed=removed,
-        json_ld=_json_ld(tree, options),
+        json_ld=_json_ld(markup, options),
         times=times,
-        meta=_meta(tree, url),
+        meta=_meta(markup, tree.root, url),
         language=page_language,
+        markup_links=_markup_links(markup),
+        breadcrumb_list=breadcrumb_list,
     )
 
 

@@ -62,7 +62,7 @@ def _from_json_ld(document: Document, profile: SiteProfile) -> tuple[Breadcrumb,
 
 
 def _from_microdata(document: Document, profile: SiteProfile) -> tuple[Breadcrumb, ...]:
-    trail = document.tree.css_first('[itemtype*="BreadcrumbList"]')
+    trail = document.breadcrumb_list
     if trail is None:
         return ()
     crumbs: list[Breadcrumb] = []

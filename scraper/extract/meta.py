@@ -116,9 +116,9 @@ def extract_pager(document: Document, profile: SiteProfile) -> tuple[str | None,
                 next_url = link.url
             elif label in previous_words and previous_url is None:
                 previous_url = link.url
-    for node in document.tree.css("link[rel][href], a[rel][href]"):
-        rel = (node.attributes.get("rel") or "").lower().split()
-        href = absolute_url(document.url, node.attributes.get("href") or "")
+    for marked in document.markup_links:
+        rel = marked.rel.lower().split()
+        href = absolute_url(document.url, marked.href)
         if href is None:
             continue
         if "next" in rel and next_url is None:
@@ -146,9 +146,11 @@ def extract_translations(document: Document, profile: SiteProfile,
                         and other.language != own.language and other.language not in found):
                     found[other.language] = link.url
     own_language = own.language if own is not None else language
-    for node in document.tree.css("link[rel=alternate][hreflang][href]"):
-        code = (node.attributes.get("hreflang") or "").split("-")[0].lower()
-        href = absolute_url(document.url, node.attributes.get("href") or "")
+    for marked in document.markup_links:
+        if marked.tag != "link" or marked.rel != "alternate" or not marked.hreflang:
+            continue
+        code = marked.hreflang.split("-")[0].lower()
+        href = absolute_url(document.url, marked.href)
         if (href is not None and len(code) == 2 and code.isalpha() and code != own_language
                 and code not in found and href != document.url):
             found[code] = href
@@ -158,8 +160,10 @@ def extract_translations(document: Document, profile: SiteProfile,
 def extract_markup_topics(document: Document) -> tuple[str, ...]:
     """Tags from markup: rel=tag links, JSON-LD keywords, article:tag meta."""
     topics: list[str] = []
-    for node in document.tree.css('a[rel~="tag"]'):
-        text = _string(node.text())
+    for link in document.markup_links:
+        if link.tag != "a" or "tag" not in link.rel.split():
+            continue
+        text = _string(link.text)
         if text and text not in topics:
             topics.append(text)
     if topics:
