@@ -1,19 +1,22 @@
 """Extraction speed: the full record per page, single core, side by side with trafilatura.
 
-    python bench/extract_speed.py [--repeat 3] [--workers] [--json PATH]
+    python bench/extract_speed.py [--repeat 3] [--workers] [--dask] [--json PATH]
 
 Times, in one run and one process, `scraper.extract` (every field of the record) and
 `trafilatura.bare_extraction` with default settings, page by page, on two corpora: the CEMR
 pages of the bundled demo archive (fixtures/demo/site, 245 pages) and the public
 article-extraction benchmark (../shared/bench, 181 pages). Pages/s is pages divided by the
 best pass. `--workers` also crawls the demo into a WARC file and times
-`scraper extract FILE.warc.gz --workers N` for N = 1 .. all cores (scale-out).
+`scraper extract FILE.warc.gz --workers N` for N = 1 .. all cores (scale-out). `--dask`
+then times `scraper extract --dask local` on the same WARC split into 2 shards (a Dask local
+cluster, one worker process per core; needs `pip install "scraper[dask]"`).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import subprocess
@@ -29,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 import scraper  # noqa: E402
+from scraper.export import WarcPageWriter, read_warc_pages  # noqa: E402
 
 Pages = list[tuple[str, str]]
 
@@ -55,28 +59,75 @@ def best_pass(function: Callable[[str, str], object], pages: Pages, repeat: int)
     return best
 
 
-def scaling(repeat: int) -> list[dict[str, float]]:
+def demo_warc(folder: Path) -> Path:
+    """Crawl the bundled demo into a WARC file in ``folder``."""
+    warc = folder / "demo.warc.gz"
+    subprocess.run([sys.executable, "-m", "scraper", "demo", "-o", str(folder / "d.jsonl"),
+                    "--warc", str(warc)], cwd=ROOT, check=True, capture_output=True)
+    return warc
+
+
+def scaling(repeat: int, folder: Path) -> list[dict[str, float]]:
     rows = []
-    with tempfile.TemporaryDirectory() as folder:
-        warc = Path(folder) / "demo.warc.gz"
-        subprocess.run([sys.executable, "-m", "scraper", "demo", "-o", str(Path(folder) / "d.jsonl"),
-                        "--warc", str(warc)], cwd=ROOT, check=True, capture_output=True)
-        for workers in range(1, (os.cpu_count() or 1) + 1):
-            best = float("inf")
-            for _ in range(repeat):
-                started = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "scraper", "extract", str(warc),
-                                "--profile", "cemr", "--workers", str(workers), "-o",
-                                str(Path(folder) / "out.jsonl")], check=True, cwd=ROOT)
-                best = min(best, time.perf_counter() - started)
-            rows.append({"workers": workers, "seconds": best, "pages_per_s": 245 / best})
+    warc = demo_warc(folder)
+    for workers in range(1, (os.cpu_count() or 1) + 1):
+        best = float("inf")
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "scraper", "extract", str(warc),
+                            "--profile", "cemr", "--workers", str(workers), "-o",
+                            str(folder / "out.jsonl")], check=True, cwd=ROOT)
+            best = min(best, time.perf_counter() - started)
+        rows.append({"workers": workers, "seconds": best, "pages_per_s": 245 / best})
     return rows
+
+
+def split_warc(warc: Path, parts: int) -> list[Path]:
+    """The pages of ``warc`` in ``parts`` consecutive shards beside it (file order kept)."""
+    pages = list(read_warc_pages(warc))
+    size = -(-len(pages) // parts)
+    shards = []
+    for index in range(parts):
+        shard = warc.with_name(f"shard-{index + 1}.warc.gz")
+        shard.unlink(missing_ok=True)
+        writer = WarcPageWriter(shard, user_agent="bench")
+        for page in pages[index * size:(index + 1) * size]:
+            writer.write(page)
+        writer.close()
+        shards.append(shard)
+    return shards
+
+
+def dask_timing(repeat: int, folder: Path) -> dict[str, float]:
+    """`scraper extract --dask local` over the demo WARC in 2 shards, best of ``repeat``;
+    its records are checked against `--workers 1` on the whole file."""
+    warc = folder / "demo.warc.gz"
+    if not warc.exists():
+        demo_warc(folder)
+    shards = split_warc(warc, 2)
+    expected, out = folder / "single.jsonl", folder / "dask.jsonl"
+    subprocess.run([sys.executable, "-m", "scraper", "extract", str(warc), "--profile", "cemr",
+                    "-o", str(expected)], check=True, cwd=ROOT)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "scraper", "extract", "--dask", "local",
+                        *map(str, shards), "--profile", "cemr", "-o", str(out)],
+                       check=True, cwd=ROOT)
+        best = min(best, time.perf_counter() - started)
+    if out.read_bytes() != expected.read_bytes():
+        raise SystemExit("--dask local wrote other records than --workers 1")
+    pages = len(out.read_bytes().splitlines())
+    return {"shards": len(shards), "workers": os.cpu_count() or 1, "pages": pages,
+            "seconds": best, "pages_per_s": pages / best}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", action="store_true", help="also time the WARC scale-out")
+    parser.add_argument("--dask", action="store_true",
+                        help="also time the WARC in 2 shards on a Dask local cluster")
     parser.add_argument("--json", help="write the figures to this file")
     arguments = parser.parse_args()
     figures: dict[str, object] = {}
@@ -97,12 +148,24 @@ def main() -> int:
         figures[name] = row
         print(f"{name:<12}{len(pages):>6}{row['ours_pages_per_s']:>10.1f}"
               f"{row['trafilatura_pages_per_s']:>17.1f}{row['ratio']:>8.2f}")
-    if arguments.workers:
-        rows = scaling(arguments.repeat)
-        figures["scaling"] = rows
-        print("scraper extract demo.warc.gz --workers N (245 pages, process start included):")
-        for row in rows:
-            print(f"  workers {row['workers']:.0f}: {row['seconds']:.2f} s, "
+    with tempfile.TemporaryDirectory() as folder:
+        if arguments.workers:
+            rows = scaling(arguments.repeat, Path(folder))
+            figures["scaling"] = rows
+            print("scraper extract demo.warc.gz --workers N (245 pages, process start included):")
+            for row in rows:
+                print(f"  workers {row['workers']:.0f}: {row['seconds']:.2f} s, "
+                      f"{row['pages_per_s']:.1f} pages/s")
+        if arguments.dask and importlib.util.find_spec("distributed") is None:
+            print('scraper extract --dask local: skipped, Dask is not installed '
+                  '(pip install "scraper[dask]")')
+        elif arguments.dask:
+            row = dask_timing(arguments.repeat, Path(folder))
+            figures["dask"] = row
+            print(f"scraper extract --dask local shard-1.warc.gz shard-2.warc.gz "
+                  f"({row['pages']:.0f} pages, {row['shards']:.0f} shards, process start "
+                  "included):")
+            print(f"  dask local, {row['workers']:.0f} workers: {row['seconds']:.2f} s, "
                   f"{row['pages_per_s']:.1f} pages/s")
     if arguments.json:
         Path(arguments.json).write_text(json.dumps(figures, indent=2), "utf-8")

@@ -44,8 +44,10 @@ from scraper.pipeline import (
     run_crawl,
     url_from_page,
 )
+from scraper.shards import connect_dask, extract_shards_on_dask
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -73,7 +75,8 @@ def _build_parser() -> argparse.ArgumentParser:
         "--url https://ccre.org/en/actualites/view/4384",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    extract_parser.add_argument("page", metavar="PAGE", help="HTML file, or - for stdin")
+    extract_parser.add_argument("pages", metavar="PAGE", nargs="+",
+                                help="HTML file, or - for stdin; or .warc.gz files (several)")
     extract_parser.add_argument(
         "--url",
         help="URL the page was read from (default: the page's canonical or og:url link)",
@@ -89,6 +92,11 @@ def _build_parser() -> argparse.ArgumentParser:
     extract_parser.add_argument(
         "--workers", type=_positive_int, default=1,
         help="with a .warc.gz file: extract on this many processes (default: 1)")
+    extract_parser.add_argument(
+        "--dask", metavar="ADDRESS",
+        help="with .warc.gz files (shards): extract them on a Dask cluster, 'local' (one "
+        "worker per core) or a scheduler address like tcp://host:8786 (pip install "
+        "\"scraper[dask]\")")
 
     get_parser = commands.add_parser(
         "get",
@@ -257,25 +265,38 @@ def _id_range(text: str) -> tuple[int, int | None]:
 
 
 def _run_extract(arguments: argparse.Namespace) -> int:
-    if arguments.page.endswith((".warc", ".warc.gz")):
+    if arguments.dask or len(arguments.pages) > 1 or arguments.pages[0].endswith(WARC_SUFFIXES):
         return _run_extract_warc(arguments)
-    data = read_page(arguments.page, stdin=sys.stdin.buffer)
+    page = arguments.pages[0]
+    data = read_page(page, stdin=sys.stdin.buffer)
     url = arguments.url or url_from_page(data)
     if url is None:
-        raise ScraperError(
-            f"{arguments.page}: the page names no canonical URL; pass --url URL"
-        )
+        raise ScraperError(f"{page}: the page names no canonical URL; pass --url URL")
     article = extract(data, url, profile=arguments.profile)
     _write(article.model_dump_json(indent=2) + "\n", arguments.output)
     return EXIT_OK
 
 
 def _run_extract_warc(arguments: argparse.Namespace) -> int:
-    if not Path(arguments.page).is_file():
-        raise ScraperError(f"{arguments.page}: no such file")
-    with JsonlWriter(arguments.output or "-", append=False) as writer:
-        for article in extract_warc(arguments.page, profile=arguments.profile,
-                                    workers=arguments.workers):
+    for page in arguments.pages:
+        if not page.endswith(WARC_SUFFIXES):
+            raise ScraperError(f"{page}: --dask and several inputs take WARC files only "
+                               "(.warc, .warc.gz); extract HTML pages one at a time")
+        if not Path(page).is_file():
+            raise ScraperError(f"{page}: no such file")
+    if arguments.dask and arguments.workers > 1:
+        raise ScraperError("--workers is for one machine; with --dask the cluster's workers "
+                           "extract: drop --workers")
+    with contextlib.ExitStack() as stack:
+        if arguments.dask:
+            client = stack.enter_context(connect_dask(arguments.dask))
+            articles = extract_shards_on_dask(arguments.pages, client=client,
+                                              profile=arguments.profile)
+        else:
+            articles = (article for page in arguments.pages for article in extract_warc(
+                page, profile=arguments.profile, workers=arguments.workers))
+        writer = stack.enter_context(JsonlWriter(arguments.output or "-", append=False))
+        for article in articles:
             writer.write(article)
     return EXIT_OK
 
@@ -440,12 +461,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments = parser.parse_args(argv)
     except SystemExit as stop:  # usage errors and --help: argparse has printed its message
         return stop.code if isinstance(stop.code, int) else EXIT_USAGE
-    logging.basicConfig(
-        level=logging.INFO if arguments.verbose or os.environ.get("SCRAPER_VERBOSE") else
-        logging.WARNING,
-        format="scraper: %(levelname)s: %(message)s",
-        stream=sys.stderr,
-    )
+    level = (logging.INFO if arguments.verbose or os.environ.get("SCRAPER_VERBOSE") else
+             logging.WARNING)
+    # The level is set on the handler too: Dask's loggers set their own level (INFO) when
+    # imported, which the root logger's level alone would not hold back.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
+    logging.basicConfig(level=level, format="scraper: %(levelname)s: %(message)s",
+                        handlers=[handler])
     if arguments.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

@@ -527,13 +527,12 @@ def extract_warc(path: Path | str, *, profile: SiteProfile | str | Path | None =
         for page in read_warc_pages(path):
             yield extract_page(page, resolve_profile(page.final_url, profile))
         return
-    site = profile if not isinstance(profile, SiteProfile) else None
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:  # profiles pickle (pydantic)
         yield from pool.map(_extract_in_worker, read_warc_pages(path),
-                            itertools.repeat(site), chunksize=16)
+                            itertools.repeat(profile), chunksize=16)
 
 
-def _extract_in_worker(page: Page, profile: str | Path | None) -> Article:
+def _extract_in_worker(page: Page, profile: SiteProfile | str | Path | None) -> Article:
     return extract_page(page, resolve_profile(page.final_url, profile))
 
 

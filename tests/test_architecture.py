@@ -15,7 +15,8 @@ BASE = {"models", "config", "profile", "errors", "document", "text", "inputs"}
 STAGES = {"fetch", "clean", "extract", "export", "discover", "dataset"}
 SOURCES_AND_SINKS = {"state", "mirror"}
 ALLOWED = {
-    "cli": {"pipeline"} | BASE,
+    "cli": {"pipeline", "shards"} | BASE,
+    "shards": {"pipeline"} | BASE,  # WARC shards mapped over a Dask cluster
     "docs": {"export"} | BASE,  # `python -m scraper.docs`: the data dictionary, a leaf tool
     "pipeline": STAGES | SOURCES_AND_SINKS | BASE,
     **{module: BASE for module in SOURCES_AND_SINKS},

@@ -167,6 +167,21 @@ def test_warc_keeps_pages_for_offline_extraction(mirror: Mirror, tmp_path: Path,
     assert again == original
 
 
+def test_warc_workers_use_a_loaded_profile(mirror: Mirror, tmp_path: Path) -> None:
+    """A SiteProfile object reaches the worker processes (it was once dropped for the
+    per-host default, which for the mirror's 127.0.0.1 is the generic profile)."""
+    from scraper.pipeline import extract_warc
+    from scraper.profile import load_profile
+
+    out, warc = tmp_path / "records.jsonl", tmp_path / "pages.warc.gz"
+    assert _crawl(mirror, out, "--warc", str(warc), "--max-items", "2") == 0
+    cemr = load_profile("cemr")
+    alone = list(extract_warc(warc, profile=cemr, workers=1))
+    assert list(extract_warc(warc, profile=cemr, workers=2)) == alone
+    assert [article.item_id for article in alone] != [
+        article.item_id for article in extract_warc(warc, workers=1)]
+
+
 def test_python_api_crawls_and_fetches(mirror: Mirror, site: tuple[Path, set[str]]) -> None:
     import scraper
     from scraper.config import FetchOptions
