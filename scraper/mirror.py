@@ -21,6 +21,7 @@ import struct
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -137,6 +138,9 @@ class Mirror:
     latency: float = 0.0
     """Seconds every response waits before it is sent (a slow server)."""
     script: dict[str, list[Scripted]] = field(default_factory=dict)
+    app: Callable[[str, dict[str, list[str]]], Scripted | None] | None = None
+    """Answers computed per request (a fake API): called with the path and the query's
+    parameters; None falls through to the files under ``root``."""
     faults: Faults | None = None
     """Faults injected into the answers (None: a well-behaved server)."""
     log: list[LoggedRequest] = field(default_factory=list)
@@ -230,6 +234,11 @@ class _Handler(BaseHTTPRequestHandler):
             scripted = queue.pop(0) if len(queue) > 1 else queue[0]
             self._send_scripted(scripted)
             return
+        if owner.app is not None:
+            answer = owner.app(unquote(parts.path), parse_qs(parts.query))
+            if answer is not None:
+                self._send_scripted(answer)
+                return
         fault = self._draw_fault(parts.path, parts.query) if owner.faults else None
         found = owner.file_for(self.path)
         if fault is not None and owner.faults is not None and \

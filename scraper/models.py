@@ -135,6 +135,31 @@ class FetchInfo(BaseModel):
     sha256: str = Field(
         pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the raw body bytes, hex."
     )
+    archived_at: dt.datetime | None = Field(
+        default=None,
+        description="For a page read from a web archive: when the archive captured it (UTC); "
+        "null for pages fetched from the site itself.",
+    )
+    archive_url: AbsoluteUrl | None = Field(
+        default=None,
+        description="For a page read from a web archive: the capture's address "
+        "(https://web.archive.org/web/<timestamp>id_/<url>); the record's url is the "
+        "page's original address.",
+    )
+
+
+class Dateline(BaseModel):
+    """Where and when a press release was written, as its first line says: "St. Julian's,
+    Malta, 5 December 2025 – ..."."""
+
+    model_config = RECORD_CONFIG
+
+    place: NonEmptyStr = Field(description='The place as written: "St. Julian’s, Malta".')
+    date: dt.date | None = Field(
+        default=None,
+        description="The date (ISO); a dateline without a year takes the year nearest the "
+        "publication date.",
+    )
 
 
 class Article(BaseModel):
@@ -169,6 +194,11 @@ class Article(BaseModel):
     published_raw: str | None = Field(
         default=None, description='The publication date as written: "20.10.2022".'
     )
+    dateline: Dateline | None = Field(
+        default=None,
+        description="The dateline opening the body (place and date), when there is one; "
+        "the paragraph keeps it.",
+    )
     date_mentions: list[DateMention] = Field(
         default_factory=list, description="Date expressions found in the body, in order."
     )
@@ -196,6 +226,11 @@ class Article(BaseModel):
     translations: dict[LanguageCode, AbsoluteUrl] = Field(
         default_factory=dict,
         description="Other languages' URLs of the same item: language code -> URL.",
+    )
+    same_as: list[AbsoluteUrl] = Field(
+        default_factory=list,
+        description="URLs of the same story published elsewhere (a legacy item and its "
+        "migrated copy on the new site), linked by normalised title and date.",
     )
     removed: list[RemovedBlock] = Field(
         default_factory=list, description="Blocks dropped from the article area, with reasons."

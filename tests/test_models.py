@@ -10,14 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from scraper.models import Article, Breadcrumb, DateMention, FetchInfo, ListBlock, Quote, RemovedBlock
+from scraper.models import (
+    Article, Breadcrumb, DateMention, Dateline, FetchInfo, ListBlock, Quote, RemovedBlock)
 
 CONTRACT_FIELDS = [
     "url", "canonical_url", "item_id", "language", "site_name", "title", "breadcrumbs",
-    "section", "topics", "published", "published_raw", "date_mentions", "paragraphs", "text",
-    "lists", "goals_intro", "goals", "quotes", "previous_url", "next_url", "translations",
-    "removed", "fetch", "extractor_version",
+    "section", "topics", "published", "published_raw", "dateline", "date_mentions",
+    "paragraphs", "text", "lists", "goals_intro", "goals", "quotes", "previous_url", "next_url",
+    "translations", "same_as", "removed", "fetch", "extractor_version",
 ]
+"""Fields are added (dateline, same_as), never renamed or reordered."""
 
 
 def test_article_has_the_contract_fields_in_order() -> None:
@@ -74,7 +76,9 @@ _mentions = st.builds(
 _fetch = st.builds(
     FetchInfo, fetched_at=st.datetimes(timezones=st.just(dt.UTC)), status=st.integers(100, 599),
     final_url=_url, content_type=st.none() | _text, etag=st.none() | _text,
-    last_modified=st.none() | _text, sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True))
+    last_modified=st.none() | _text, sha256=st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+    archived_at=st.none() | st.datetimes(timezones=st.just(dt.UTC)),
+    archive_url=st.none() | _url)
 articles = st.builds(
     Article,
     url=_url, canonical_url=st.none() | _url, item_id=st.none() | _text,
@@ -82,6 +86,7 @@ articles = st.builds(
     breadcrumbs=st.lists(st.builds(Breadcrumb, name=_visible, url=st.none() | _url), max_size=4),
     section=st.none() | _text, topics=st.lists(_text, max_size=3),
     published=st.none() | _date, published_raw=st.none() | _text,
+    dateline=st.none() | st.builds(Dateline, place=_visible, date=st.none() | _date),
     date_mentions=st.lists(_mentions, max_size=3), paragraphs=st.lists(_text, max_size=4),
     text=_text,
     lists=st.lists(st.builds(ListBlock, intro=st.none() | _text,
@@ -93,6 +98,7 @@ articles = st.builds(
                               paragraphs=st.integers(1, 5)), max_size=3),
     previous_url=st.none() | _url, next_url=st.none() | _url,
     translations=st.dictionaries(_language, _url, max_size=2),
+    same_as=st.lists(_url, max_size=2),
     removed=st.lists(st.builds(RemovedBlock, text=_visible, reason=_visible), max_size=2),
     fetch=st.none() | _fetch, extractor_version=_visible,
 )
