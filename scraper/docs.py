@@ -34,6 +34,7 @@ from scraper.models import (
     Article,
     Breadcrumb,
     DateMention,
+    Dateline,
     FetchInfo,
     ListBlock,
     Quote,
@@ -41,8 +42,8 @@ from scraper.models import (
 )
 
 DOCS_FOLDER = Path("docs")
-MODELS: tuple[type[BaseModel], ...] = (Article, Breadcrumb, DateMention, ListBlock, Quote,
-                                       RemovedBlock, FetchInfo)
+MODELS: tuple[type[BaseModel], ...] = (Article, Breadcrumb, Dateline, DateMention, ListBlock,
+                                       Quote, RemovedBlock, FetchInfo)
 
 EXAMPLE = Article(
     url="https://ccre.org/en/actualites/view/4384",
@@ -58,6 +59,7 @@ EXAMPLE = Article(
     topics=["Bridges of Trust"],
     published=dt.date(2022, 10, 20),
     published_raw="20.10.2022",
+    dateline=Dateline(place="Druskininkai, Lithuania", date=dt.date(2022, 10, 20)),
     date_mentions=[DateMention(text="3-7 October 2022", start=dt.date(2022, 10, 3),
                                end=dt.date(2022, 10, 7), precision="day")],
     paragraphs=["On 3-7 October 2022, a delegation from Fastiv municipality in Kyiv region "
@@ -74,16 +76,21 @@ EXAMPLE = Article(
     previous_url="https://ccre.org/en/actualites/view/4383",
     next_url="https://ccre.org/en/actualites/view/4385",
     translations={"fr": "https://ccre.org/fr/actualites/view/4384"},
+    same_as=["https://ccre-cemr.org/projects-programmes/bridges-of-trust/fastiv-druskininkai"],
     removed=[RemovedBlock(text="Développez vos ventes : conseil marketing Organisation",
                           reason="spam")],
     fetch=FetchInfo(fetched_at=dt.datetime(2024, 5, 2, 9, 14, 3, tzinfo=dt.UTC), status=200,
                     final_url="https://ccre.org/en/actualites/view/4384",
                     content_type="text/html; charset=utf-8", etag='"5f3a-61b"',
                     last_modified="Thu, 20 Oct 2022 09:12:00 GMT",
-                    sha256="9c1185a5c5e9fc54612808977ee8f548b2258d31b2d5c4f5a2a6f0c0a2e1e5b7"),
+                    sha256="9c1185a5c5e9fc54612808977ee8f548b2258d31b2d5c4f5a2a6f0c0a2e1e5b7",
+                    archived_at=dt.datetime(2022, 10, 21, 6, 30, 12, tzinfo=dt.UTC),
+                    archive_url="https://web.archive.org/web/20221021063012id_/"
+                    "https://ccre.org/en/actualites/view/4384"),
     extractor_version="0.1.0",
 )
-"""One complete record (the founding page, abbreviated): every field's example comes from it."""
+"""One complete record (the founding page, abbreviated, as read from a web-archive capture;
+its dateline and migrated copy are illustrative): every field's example comes from it."""
 
 _VALIDATED = {"_absolute_url": "URL", "_language_code": "language code",
               "_strip_nonempty": "non-empty text"}

@@ -212,8 +212,17 @@ COLUMNS: tuple[str, ...] = tuple(
     column for name in Article.model_fields
     for column in (FETCH_COLUMNS if name == "fetch" else (name,)))
 """The tabular layout shared by CSV, Parquet and SQLite."""
+def _is_string_list(annotation: Any) -> bool:
+    """list[str], or a list of a constrained str (list[AbsoluteUrl])."""
+    if typing.get_origin(annotation) is not list:
+        return False
+    item = typing.get_args(annotation)[0]
+    return item is str or (typing.get_origin(item) is typing.Annotated
+                            and typing.get_args(item)[0] is str)
+
+
 LINE_FIELDS = frozenset(name for name, field in Article.model_fields.items()
-                        if field.annotation == list[str])
+                        if _is_string_list(field.annotation))
 """Lists of strings: one item per line in a CSV cell (JSON arrays in SQLite)."""
 CHILD_TABLES = ("breadcrumbs", "date_mentions", "quotes", "removed")
 """Nested lists that get a SQLite table of their own, keyed by (article_id, position)."""

@@ -9,11 +9,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import types
 import typing
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -32,8 +34,17 @@ from scraper.models import Article
 from test_models import articles
 
 PROVENANCE = ("url", "fetched_at", "sha256", "extractor_version")
+def _is_nested(annotation: typing.Any) -> bool:
+    """A list, a dict or a model (Optional or not): one JSON cell in CSV and SQLite."""
+    options = typing.get_args(annotation) if typing.get_origin(annotation) in (
+        typing.Union, types.UnionType) else (annotation,)
+    return any(typing.get_origin(option) in (list, dict)
+               or (isinstance(option, type) and issubclass(option, BaseModel))
+               for option in options)
+
+
 NESTED = {name for name, field in Article.model_fields.items()
-          if typing.get_origin(field.annotation) in (list, dict)} - LINE_FIELDS
+          if _is_nested(field.annotation)} - LINE_FIELDS - {"fetch"}
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +106,7 @@ def read_sqlite(path: Path) -> list[Article]:
     for article in connection.execute("SELECT * FROM articles ORDER BY id").fetchall():
         row = {key: article[key] for key in article.keys() if key != "id"}
         for column, value in row.items():
-            if isinstance(value, str) and column in {*LINE_FIELDS, "lists", "translations"}:
+            if isinstance(value, str) and column in LINE_FIELDS | NESTED:
                 row[column] = json.loads(value)
         for table in CHILD_TABLES:
             items = connection.execute(
