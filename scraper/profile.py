@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scraper.errors import ProfileError
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
-BUNDLED_PROFILES = ("cemr", "generic")
+BUNDLED_PROFILES = ("cemr", "cemr-wp", "generic")
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -87,8 +87,10 @@ class DateRules(BaseModel):
     model_config = _FROZEN
     category_date: str | None = None
     formats: tuple[str, ...] = ("%d.%m.%Y",)
+    dateline: str | None = Field(
+        default=None, description="regex of a dateline opening the body: place, date groups")
 
-    _check = field_validator("category_date")(_check_regex)
+    _check = field_validator("category_date", "dateline")(_check_regex)
 
 
 class ContentRules(BaseModel):
@@ -97,6 +99,26 @@ class ContentRules(BaseModel):
     """Furniture kind ("navigation", "sidebar", ...) -> words of ids/classes that mark it."""
     interface_notes: tuple[str, ...] = ()
     end_markers: tuple[str, ...] = ()
+    migration_artefacts: bool = False
+    """Repair items migrated from an older site: literal "rn" left where line breaks were,
+    the old title glued to the first paragraph."""
+
+
+class WordPressRules(BaseModel):
+    """Where a WordPress site publishes its posts: the REST API, sitemaps, category pages."""
+
+    model_config = _FROZEN
+    api: str = "/wp-json/wp/v2"
+    per_page: int = Field(default=100, ge=1, le=100)
+    category_base: str = "category"
+    tag_base: str = "tag"
+    language_prefixes: dict[str, str] = {}
+    """Language -> path prefix of its pages ("fr" -> "/fr/"); others are the default."""
+    sitemaps: tuple[str, ...] = ("/wp-sitemap.xml", "/sitemap_index.xml")
+    listings: tuple[str, ...] = ()
+    """Category listing pages read when neither the API nor a sitemap answers."""
+    listing_page_template: str = "{listing}/page/{page}"
+    max_listing_pages: int = Field(default=500, ge=1)
 
 
 class SpamRules(BaseModel):
@@ -120,6 +142,9 @@ class SiteProfile(BaseModel):
     dates: DateRules = DateRules()
     content: ContentRules = ContentRules()
     spam: SpamRules = SpamRules()
+    wordpress: WordPressRules | None = None
+    """Set for a WordPress site: discovery through its REST API, sitemaps or category
+    pages instead of id enumeration."""
 
     def matches_host(self, host: str) -> bool:
         """True when ``host`` (lower case, no port) serves this site."""

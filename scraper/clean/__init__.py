@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from scraper.clean.artefacts import repair_migration_artefacts
 from scraper.clean.charset import decode_html
 from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
@@ -547,6 +548,8 @@ def clean_html(
                        options.max_html_chars)
         html = html[: options.max_html_chars]
     html = limit_nesting(limit_tags(html, options.max_tag_chars), options.max_depth)
+    if profile.content.migration_artefacts:
+        html = repair_migration_artefacts(html)
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     blocks: list[Block] = []

@@ -8,6 +8,8 @@ pages the profile does not lay out.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from scraper.document import Block, Document, Removal
 from scraper.extract.body import (
     Layout,
@@ -33,8 +35,9 @@ from scraper.extract.meta import (
     extract_translations,
     json_ld_of_type,
 )
+from scraper.extract import wordpress
 from scraper.extract.quotes import extract_quotes
-from scraper.models import Article, FetchInfo, RemovedBlock
+from scraper.models import Article, Dateline, FetchInfo, RemovedBlock
 from scraper.profile import SiteProfile
 
 __all__ = ["extract_article"]
@@ -72,6 +75,8 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
     title = blocks[layout.title].text if layout.title is not None else ""
     if layout.anchor is None or (not title and layout.category_line is not None):
         title = extract_markup_title(document)
+    if profile.content.migration_artefacts:
+        body = wordpress.unglue_title(body, title)
     breadcrumbs = extract_breadcrumbs(document, profile, title=title)
 
     section = topics = published = published_raw = None
@@ -87,23 +92,28 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         marked = extract_markup_published(document)
         if marked is not None:
             published, published_raw = marked
+    item_id = None
+    if profile.wordpress is not None:
+        section, topics, published, published_raw, item_id = _wordpress_fields(
+            document, profile, published, published_raw)
     if section is None:
         section = _markup_section(document, breadcrumbs_names=[c.name for c in breadcrumbs])
     theme = theme_line(document, layout, profile)
     if theme is not None:
         topics = [link.text for link in theme.links] if len(theme.links) > 1 else [theme.text]
-    else:
+    elif topics is None:
         topics = list(extract_markup_topics(document))
 
     languages = tuple(dict.fromkeys((language,) + profile.languages if language
                                     else profile.languages))
+    dateline: Dateline | None = wordpress.read_dateline(body, profile, languages, published)
     goals_intro, goals = extract_goals(body.lists, languages)
     previous_url, next_url = extract_pager(document, profile)
     item = profile.parse_item_url(document.url)
     return Article(
         url=document.url,
         canonical_url=profile.canonical_url(item) if item else document.meta.get("canonical"),
-        item_id=item.item_id if item else None,
+        item_id=item.item_id if item else item_id,
         language=language,
         site_name=extract_site_name(document, profile),
         title=title,
@@ -112,6 +122,7 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         topics=topics,
         published=published,
         published_raw=published_raw,
+        dateline=dateline,
         # Every line of the body in reading order: paragraphs and list items alike.
         date_mentions=list(extract_date_mentions(body.text.split("\n"), published=published,
                                                  languages=languages)),
@@ -128,6 +139,25 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         fetch=fetch,
         extractor_version=version,
     )
+
+
+def _wordpress_fields(document: Document, profile: SiteProfile, published: dt.date | None,
+                      published_raw: str | None) -> tuple[
+                          str | None, list[str] | None, dt.date | None, str | None, str | None]:
+    """Section, topics, date (site time, before any UTC markup) and post id of a post page."""
+    rules = profile.wordpress
+    assert rules is not None
+    tags = [link.text for link in document.markup_links
+            if link.tag == "a" and "tag" in link.rel.split() and link.text.strip()
+            and wordpress.is_term_link(link.href, document.url, rules.tag_base)]
+    if not tags:
+        tags = list(extract_markup_topics(document, rel_tag=False))
+    found = wordpress.taxonomy(document, rules, tags)
+    dated = wordpress.published(document)
+    if dated is not None:
+        published, published_raw = dated
+    return (found.section if found else None, found.topics if found else tags or None,
+            published, published_raw, wordpress.post_id(document))
 
 
 def _markup_section(document: Document, *, breadcrumbs_names: list[str]) -> str | None:

@@ -157,10 +157,11 @@ def extract_translations(document: Document, profile: SiteProfile,
     return found
 
 
-def extract_markup_topics(document: Document) -> tuple[str, ...]:
-    """Tags from markup: rel=tag links, JSON-LD keywords, article:tag meta."""
+def extract_markup_topics(document: Document, *, rel_tag: bool = True) -> tuple[str, ...]:
+    """Tags from markup: rel=tag links (unless ``rel_tag`` is false: WordPress marks its
+    category links so too), JSON-LD keywords, article:tag meta."""
     topics: list[str] = []
-    for link in document.markup_links:
+    for link in document.markup_links if rel_tag else ():
         if link.tag != "a" or "tag" not in link.rel.split():
             continue
         text = _string(link.text)

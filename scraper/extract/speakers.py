@@ -138,11 +138,14 @@ def is_name_token(token: str, words: QuoteWords) -> bool:
         return False
     lowered = bare.lower()
     return lowered not in words.role_nouns and lowered not in words.articles and \
-        lowered not in words.honorifics and lowered not in words.organisations
+        lowered not in words.honorifics and lowered not in words.organisations and \
+        lowered.rpartition("-")[2] not in words.role_nouns  # "Co-President", "Vice-Mayor"
 
 
 def has_role_noun(text: str, words: QuoteWords) -> bool:
-    return any(word in words.role_nouns for word in re.findall(r"[\w-]+", text.lower()))
+    """Whether ``text`` holds a role noun, hyphenated ones too ("Co-President")."""
+    return any(word in words.role_nouns or word.rpartition("-")[2] in words.role_nouns
+               for word in re.findall(r"[\w-]+", text.lower()))
 
 
 def strip_honorifics(text: str, words: QuoteWords) -> str:
