@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from scraper.errors import ScraperError
+from scraper.errors import InputError, ScraperError
 from scraper.models import Article
 from scraper.pipeline import (
     DEFAULT_FETCH_OPTIONS,
@@ -33,20 +33,25 @@ from scraper.pipeline import (
     FetchOptions,
     JsonlWriter,
     Mirror,
+    parse_as_of,
+    wayback_app,
+    wordpress_app,
     dataset_stats,
-    demo_id_range,
     export_records,
     extract,
-    extract_warc,
     fetch_articles,
     open_crawl,
     read_page,
     run_crawl,
     url_from_page,
 )
-from scraper.shards import connect_dask, extract_shards_on_dask
+from scraper.shards import connect_dask, extract_shards_on_dask, extract_warc
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+WAYBACK_DELAY = 4.0
+"""Seconds between requests to a web archive unless --delay says otherwise."""
+DEMO_FOLDERS = {"cemr": "fixtures/demo", "cemr-wp": "fixtures/wp", "wayback": "fixtures/wayback"}
+DEMO_MARKERS = {"cemr": "robots.txt", "cemr-wp": "posts.json", "wayback": "cdx.json"}
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
@@ -139,6 +144,16 @@ def _build_parser() -> argparse.ArgumentParser:
     crawl_parser.add_argument("--refresh", action="store_true",
                               help="with --resume: fetch done items again, conditionally "
                               "(unchanged pages cost a 304 and are not rewritten)")
+    crawl_parser.add_argument("--via", choices=["wayback"],
+                              help="read the site's captures in a web archive (the Wayback "
+                              "Machine; --base-url: another archive or a mirror of one); "
+                              "default delay 4 s")
+    crawl_parser.add_argument("--as-of", type=_as_of, metavar="DATE",
+                              help="with --via wayback: the capture nearest DATE (YYYY, "
+                              "YYYY-MM, YYYY-MM-DD), not the newest")
+    crawl_parser.add_argument("--modified-after", type=_iso_date, metavar="DATE",
+                              help="a WordPress site (--site cemr-wp): only posts modified "
+                              "after DATE (an incremental run)")
     _add_fetch_options(crawl_parser)
 
     demo_parser = commands.add_parser(
@@ -148,8 +163,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "it end to end, politeness relaxed, into a JSONL file.",
         epilog="Example: scraper demo -o demo.jsonl",
     )
-    demo_parser.add_argument("--archive", type=Path, default=Path("fixtures/demo"),
-                             help="the archive folder (default: fixtures/demo)")
+    demo_parser.add_argument("--site", choices=["cemr", "cemr-wp"], default="cemr",
+                             help="cemr: the legacy site; cemr-wp: the WordPress site, its "
+                             "REST API served too (default: cemr)")
+    demo_parser.add_argument("--via", choices=["wayback"],
+                             help="serve web-archive captures of the legacy site (a CDX "
+                             "index and raw captures) and crawl them")
+    demo_parser.add_argument("--archive", type=Path,
+                             help="the archive folder (default: fixtures/demo, fixtures/wp "
+                             "or fixtures/wayback)")
     demo_parser.add_argument("-o", "--output", default="demo.jsonl",
                              help="records, JSONL (default: demo.jsonl, overwritten)")
     demo_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
@@ -234,6 +256,13 @@ def _fetch_options(arguments: argparse.Namespace) -> FetchOptions:
     return DEFAULT_FETCH_OPTIONS.model_copy(update=changes)
 
 
+def _as_of(text: str) -> dt.datetime:
+    try:
+        return parse_as_of(text)
+    except ScraperError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
@@ -262,6 +291,18 @@ def _id_range(text: str) -> tuple[int, int | None]:
             last and int(last) < int(first)):
         raise argparse.ArgumentTypeError(f"expected FROM-TO or FROM-, got {text!r}")
     return int(first), int(last) if last else None
+
+
+def demo_id_range(archive: Path) -> tuple[int, int]:
+    """The first and last item id of the bundled demo archive (from its items.json)."""
+    try:
+        items = json.loads((archive / "items.json").read_text("utf-8"))
+        numbers = [int(item["id"]) for item in items]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"{archive}/items.json is missing or unreadable: {error}") from error
+    if not numbers:
+        raise InputError(f"{archive}/items.json lists no items")
+    return min(numbers), max(numbers)
 
 
 def _run_extract(arguments: argparse.Namespace) -> int:
@@ -334,14 +375,23 @@ def _run_crawl(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
         site=arguments.site, base_url=arguments.base_url, languages=languages,
         max_items=arguments.max_items, first_id=first_id, last_id=last_id,
         listing_pages=arguments.listing_pages, refresh=arguments.refresh,
+        via=arguments.via, as_of=arguments.as_of,
+        modified_after=arguments.modified_after.isoformat() + "T00:00:00"
+        if arguments.modified_after else None,
     )
+    if arguments.as_of and arguments.via != "wayback":
+        raise ScraperError("--as-of chooses among web-archive captures: use it with --via "
+                           "wayback")
+    options = _fetch_options(arguments)
+    if arguments.via == "wayback" and arguments.delay is None:
+        options = options.model_copy(update={"delay": WAYBACK_DELAY})
     if arguments.refresh and not arguments.resume:
         raise ScraperError("--refresh re-crawls an earlier crawl: use it with --resume")
     state, _ = open_crawl(output, state_path, resume=arguments.resume)
     resume_hint = shlex.join(["scraper", *argv] + ([] if arguments.resume else ["--resume"]))
     return _crawl_and_report(settings, output=output, state=state, failures=failures,
                              warc=arguments.warc, append=arguments.resume,
-                             options=_fetch_options(arguments), resume_hint=resume_hint)
+                             options=options, resume_hint=resume_hint)
 
 
 def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState,
@@ -395,16 +445,27 @@ def _progress(total: int) -> Iterator[Callable[[CrawlEvent, CrawlSummary], None]
 
 
 def _run_demo(arguments: argparse.Namespace) -> int:
-    archive = arguments.archive
-    site = archive / "site"
-    if not site.is_dir():
-        raise ScraperError(f"{archive} holds no demo archive (no site/ folder): run from the "
-                           "repository root or pass --archive DIR")
-    first_id, last_id = demo_id_range(archive)
-    with Mirror(site) as mirror:
-        print(f"scraper demo: serving {site} at {mirror.base_url}", file=sys.stderr)
-        settings = CrawlSettings(site="cemr", base_url=mirror.base_url, first_id=first_id,
-                                 last_id=last_id, listing_pages=1)
+    source = "wayback" if arguments.via else arguments.site
+    archive = arguments.archive or Path(DEMO_FOLDERS[source])
+    served = archive / "site" if source == "cemr" else archive
+    if not (served / DEMO_MARKERS[source]).exists():
+        raise ScraperError(f"{archive} holds no demo archive of {source} "
+                           f"({DEMO_MARKERS[source]} missing): run from the repository root "
+                           "or pass --archive DIR")
+    app = None
+    if source == "cemr-wp":
+        app = wordpress_app(archive)
+    elif source == "wayback":
+        app = wayback_app(archive)
+    with Mirror(served, app=app) as mirror:
+        print(f"scraper demo: serving {served} at {mirror.base_url}", file=sys.stderr)
+        if source == "cemr":
+            first_id, last_id = demo_id_range(archive)
+            settings = CrawlSettings(site="cemr", base_url=mirror.base_url, first_id=first_id,
+                                     last_id=last_id, listing_pages=1)
+        else:
+            settings = CrawlSettings(site="cemr" if source == "wayback" else "cemr-wp",
+                                     base_url=mirror.base_url, via=arguments.via)
         options = DEFAULT_FETCH_OPTIONS.model_copy(
             update={"delay": 0.0, "per_host": 4, "obey_crawl_delay": False})
         state = CrawlState(":memory:")  # a demo always starts afresh

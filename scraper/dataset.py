@@ -11,6 +11,9 @@ flat whatever the size) and reads it back:
 - **linked**: the language editions of an item point to each other in ``translations``
   (the French record exists and the English one lacks ``translations["fr"]``: it is added,
   and the other way round).
+- **joined across sites**: the same story on two sites (a legacy ccre.org item and its
+  migrated copy on ccre-cemr.org) is linked both ways in ``same_as``, by normalised title and
+  publication date; both records are kept.
 - **filtered** on ``published`` by ``since`` / ``until`` (inclusive; undated records are
   left out as soon as either bound is given).
 - **ordered** by (``published``, ``item_id``, ``language``), undated records last, numeric
@@ -26,6 +29,7 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import re
 import sqlite3
 import tempfile
 from collections import Counter
@@ -51,17 +55,23 @@ CREATE TABLE records (
     published TEXT,         -- ISO date, for --since / --until
     sort_key TEXT NOT NULL, -- (published, item_id, language), undated last
     fetched_at TEXT NOT NULL,  -- UTC, fixed width; '' when not fetched
+    story TEXT,             -- normalised title and date, for same_as across sites
+    site TEXT NOT NULL,     -- the site (profile) the page belongs to
     line INTEGER NOT NULL,
     record TEXT NOT NULL
 );
 """
 _UPSERT = """
-INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (key) DO UPDATE SET item = excluded.item, edition = excluded.edition,
     link = excluded.link, published = excluded.published, sort_key = excluded.sort_key,
-    fetched_at = excluded.fetched_at, line = excluded.line, record = excluded.record
+    fetched_at = excluded.fetched_at, story = excluded.story, site = excluded.site,
+    line = excluded.line, record = excluded.record
 WHERE excluded.fetched_at >= records.fetched_at
 """
+MIN_STORY_TITLE = 12
+"""Titles shorter than this ("News", "Editorial") link no stories across sites."""
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(slots=True)
@@ -75,10 +85,14 @@ class DatasetSummary:
     outside: int = 0
     links_added: int = 0
     records: int = 0
+    same_as_added: int = 0
+    """Links between copies of one story on two sites (each direction counts)."""
 
     def line(self) -> str:
         parts = [f"{self.records} records", f"{self.duplicates} duplicates dropped",
                  f"{self.links_added} translation links added"]
+        if self.same_as_added:
+            parts.append(f"{self.same_as_added} same-story links across sites")
         if self.outside:
             parts.append(f"{self.outside} outside the date window")
         if self.torn:
@@ -115,16 +129,28 @@ class Dataset:
         total = self.connection.execute("SELECT COUNT(*) FROM records").fetchone()[0]
         kept = self.connection.execute(f"SELECT COUNT(*) FROM records {where}", bounds)
         self.summary.outside = total - kept.fetchone()[0]
-        self.summary.records = self.summary.links_added = 0
+        self.summary.records = self.summary.links_added = self.summary.same_as_added = 0
         rows = self.connection.execute(
-            f"SELECT key, item, edition, record FROM records {where} ORDER BY sort_key, key",
-            bounds)
-        for key, item, edition, record in rows:
+            f"SELECT key, item, edition, story, site, record FROM records {where} "
+            "ORDER BY sort_key, key", bounds)
+        for key, item, edition, story, site, record in rows:
             article = Article.model_validate_json(record)
             if item is not None:
                 article = self._linked(article, key, item, edition)
+            if story is not None:
+                article = self._same_story(article, story, site)
             self.summary.records += 1
             yield article
+
+    def _same_story(self, article: Article, story: str, site: str) -> Article:
+        """``article`` with the other sites' copies of its story in ``same_as``."""
+        copies = [link for (link,) in self.connection.execute(
+            "SELECT link FROM records WHERE story = ? AND site != ? ORDER BY sort_key, key",
+            (story, site)) if link not in article.same_as]
+        if not copies:
+            return article
+        self.summary.same_as_added += len(copies)
+        return article.model_copy(update={"same_as": [*article.same_as, *copies]})
 
     def _linked(self, article: Article, key: str, item: str, edition: str | None) -> Article:
         translations = dict(article.translations)
@@ -170,6 +196,7 @@ def open_dataset(source: Path | str, *, since: dt.date | None = None,
             summary = _load(connection, path)
             connection.execute("CREATE INDEX records_order ON records(sort_key, key)")
             connection.execute("CREATE INDEX records_item ON records(item)")
+            connection.execute("CREATE INDEX records_story ON records(story)")
             connection.commit()
             yield Dataset(connection, summary, since=since, until=until)
         finally:
@@ -216,8 +243,10 @@ def _first_error(error: ValidationError) -> str:
     return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
-def _keys(article: Article) -> tuple[str, str | None, str | None, str, str | None, str, str]:
-    """(key, item, edition, link, published, sort_key, fetched_at) of a record."""
+def _keys(article: Article) -> tuple[str, str | None, str | None, str, str | None, str, str,
+                                    str | None, str]:
+    """(key, item, edition, link, published, sort_key, fetched_at, story, site) of a
+    record."""
     url = article.canonical_url or article.url
     parts = urlsplit(url)
     reference = profile_for_host((parts.hostname or "").lower()).parse_item_url(url)
@@ -234,13 +263,18 @@ def _keys(article: Article) -> tuple[str, str | None, str | None, str, str | Non
         item = f"id:{article.item_id}" if article.item_id is not None else None
         edition = article.language
     published = article.published.isoformat() if article.published else None
+    title = " ".join(_NOT_WORD.sub(" ", article.title.casefold()).split())
+    story = f"{title}\x00{published}" if published and len(title) >= MIN_STORY_TITLE else None
+    site = profile_for_host((parts.hostname or "").lower()).name
+    if site == "generic":
+        site = (parts.hostname or "").lower()
     fetched_at = ""
     if article.fetch is not None:
         stamp = article.fetch.fetched_at
         if stamp.tzinfo is not None:
             stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
         fetched_at = stamp.isoformat(timespec="microseconds")
-    return key, item, edition, url, published, _sort_key(article), fetched_at
+    return key, item, edition, url, published, _sort_key(article), fetched_at, story, site
 
 
 def _sort_key(article: Article) -> str:

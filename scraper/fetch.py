@@ -175,14 +175,17 @@ class Fetcher:
         return self.allowed_hosts is None or host in self.allowed_hosts
 
     async def fetch(self, url: str, *, etag: str | None = None,
-                    last_modified: str | None = None) -> FetchResult:
-        """Fetch ``url`` with retries; never raises for network or HTTP trouble."""
+                    last_modified: str | None = None,
+                    types: tuple[str, ...] = HTML_TYPES) -> FetchResult:
+        """Fetch ``url`` with retries; never raises for network or HTTP trouble. ``types``:
+        the content types accepted (HTML; an API or a sitemap asks for JSON or XML)."""
         sent = [0]  # requests made for this URL (redirect hops and retries included)
         attempts = 0
         while True:
             attempts += 1
             try:
-                page = await self._follow(url, etag=etag, last_modified=last_modified, sent=sent)
+                page = await self._follow(url, etag=etag, last_modified=last_modified, sent=sent,
+                                          types=types)
             except _Final as final:
                 return FetchResult(url, final.outcome, reason=final.reason, status=final.status,
                                    attempts=attempts, requests=sent[0])
@@ -212,7 +215,7 @@ class Fetcher:
                                requests=sent[0])
 
     async def _follow(self, url: str, *, etag: str | None, last_modified: str | None,
-                      sent: list[int]) -> Page:
+                      sent: list[int], types: tuple[str, ...] = HTML_TYPES) -> Page:
         seen = {url}
         current = url
         for hop in range(self.options.max_redirects + 1):
@@ -233,7 +236,7 @@ class Fetcher:
             if last_modified:
                 headers["If-Modified-Since"] = last_modified
             sent[0] += 1
-            page = await self._request(url, current, headers)
+            page = await self._request(url, current, headers, types)
             if page.status not in REDIRECT_CODES:
                 return page
             location = page.headers.get("location")
@@ -250,14 +253,15 @@ class Fetcher:
             seen.add(current)
         raise _Final(f"more than {self.options.max_redirects} redirects")
 
-    async def _request(self, url: str, current: str, headers: dict[str, str]) -> Page:
+    async def _request(self, url: str, current: str, headers: dict[str, str],
+                       types: tuple[str, ...] = HTML_TYPES) -> Page:
         host = self._host(current)
         async with host.slots:
             await self._wait_turn(host)
             self.requests += 1
             try:
                 async with asyncio.timeout(self.options.total_timeout):
-                    return await self._stream(url, current, headers)
+                    return await self._stream(url, current, headers, types)
             except TimeoutError as error:
                 raise _Retryable("timed out") from error
             except httpx.TimeoutException as error:
@@ -279,7 +283,8 @@ class Fetcher:
         if start > now:
             await self.sleep(start - now)
 
-    async def _stream(self, url: str, current: str, headers: dict[str, str]) -> Page:
+    async def _stream(self, url: str, current: str, headers: dict[str, str],
+                      types: tuple[str, ...] = HTML_TYPES) -> Page:
         async with self.client.stream("GET", current, headers=headers) as response:
             status = response.status_code
             response_headers = {name.lower(): value for name, value in response.headers.items()}
@@ -294,8 +299,9 @@ class Fetcher:
                 raise _Final(f"HTTP {status}", status=status,
                              outcome="skipped" if status in (404, 410) else "failed")
             content_type = response_headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type and content_type not in HTML_TYPES:
-                raise _Final(f"not HTML ({content_type})", status=status, outcome="skipped")
+            if content_type and content_type not in types:
+                raise _Final(f"not {'HTML' if types == HTML_TYPES else ' or '.join(types)} "
+                             f"({content_type})", status=status, outcome="skipped")
             declared = response_headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.options.max_bytes:
                 raise _Final(f"body of {declared} bytes is over the {self.options.max_bytes} "

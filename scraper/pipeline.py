@@ -10,11 +10,9 @@ import asyncio
 import functools
 import datetime as dt
 import hashlib
-import itertools
 import json
 import logging
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
@@ -42,7 +40,6 @@ from scraper.export import (
     JsonlWriter,
     WarcPageWriter,
     check_export,
-    read_warc_pages,
     repair_jsonl,
     write_records,
 )
@@ -51,7 +48,12 @@ from scraper.models import Article, FetchInfo
 from scraper.profile import SiteProfile, load_profile, profile_for_host
 from scraper.mirror import Mirror
 from scraper.inputs import check_url, read_page, url_from_page
+from scraper.sources import (
+    ArchivedPage, archived_page, discover_wayback, discover_wordpress, payload_page)
 from scraper.state import CrawlState
+from scraper.wayback import ARCHIVE_BASE, parse_as_of, unreplay
+from scraper.fake_wayback import wayback_app
+from scraper.fake_wordpress import wordpress_app
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -131,6 +133,15 @@ def extract_page(page: Page, profile: SiteProfile) -> Article:
                    fetch=fetch_info(page))
 
 
+def extract_capture(page: Page, archived: ArchivedPage, profile: SiteProfile) -> Article:
+    """The record of a web-archive capture: read at its original URL, the capture's time
+    and address in ``fetch``."""
+    info = fetch_info(page).model_copy(update={"archived_at": archived.archived_at,
+                                               "archive_url": page.url})
+    return extract(unreplay(decode_html(page.body, page.charset)), archived.original,
+                   profile=profile, fetch=info)
+
+
 def _allowed_hosts(profile: SiteProfile, *urls: str, mirror: bool = False) -> frozenset[str]:
     """Hosts a fetch may reach: the URLs' own, plus the site's unless crawling a mirror
     (a mirror crawl never leaves the mirror, even when a page redirects to the real site)."""
@@ -143,14 +154,11 @@ async def fetch_article(url: str, *, profile: SiteProfile | str | Path | None = 
                         client: httpx.AsyncClient | None = None) -> Article:
     """Fetch one URL (politely: robots.txt, retries) and return its record. Raises
     :class:`FetchError` when the page cannot be had."""
-    url = check_url(url)
-    site = resolve_profile(url, profile)
-    async with Fetcher(options, allowed_hosts=_allowed_hosts(site, url), client=client) as fetcher:
-        result = await fetcher.fetch(url)
-    if result.outcome != "done" or result.page is None:
-        raise FetchError(f"{url}: {result.reason or result.outcome}", url=url,
-                         status=result.status)
-    return extract_page(result.page, site)
+    async for outcome in fetch_articles([url], profile=profile, options=options, client=client):
+        if isinstance(outcome, FetchError):
+            raise outcome
+        return outcome
+    raise AssertionError("fetch_articles yields one outcome per URL")
 
 
 async def fetch_articles(urls: list[str], *, profile: SiteProfile | str | Path | None = None,
@@ -160,17 +168,21 @@ async def fetch_articles(urls: list[str], *, profile: SiteProfile | str | Path |
     """Records of several URLs through one polite fetcher (one client, one robots.txt per
     host), in order; a URL that cannot be had yields its :class:`FetchError`."""
     checked = [check_url(url) for url in urls]
-    sites = [resolve_profile(url, profile) for url in checked]
+    # A web-archive capture (/web/<timestamp>id_/<url>) is read as its original page.
+    captures = [archived_page(url) for url in checked]
+    sites = [resolve_profile(capture.original if capture else url, profile)
+             for url, capture in zip(checked, captures, strict=True)]
     hosts = frozenset().union(*(_allowed_hosts(site, url) for site, url in zip(sites, checked,
                                                                                strict=True)))
     async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
-        for url, site in zip(checked, sites, strict=True):
+        for url, site, capture in zip(checked, sites, captures, strict=True):
             result = await fetcher.fetch(url)
             if result.outcome != "done" or result.page is None:
                 yield FetchError(f"{url}: {result.reason or result.outcome}", url=url,
                                  status=result.status)
                 continue
-            yield extract_page(result.page, site)
+            yield extract_page(result.page, site) if capture is None else \
+                extract_capture(result.page, capture, site)
 
 
 def fetch_article_sync(url: str, **keywords: Any) -> Article:
@@ -205,6 +217,12 @@ class CrawlSettings:
     listing_pages: int = 1
     concurrency: int | None = None
     refresh: bool = False
+    via: str | None = None
+    """"wayback": the legacy site's captures in a web archive (``base_url`` is the archive)."""
+    as_of: dt.datetime | None = None
+    """With ``via="wayback"``: the capture nearest this time, not the newest."""
+    modified_after: str | None = None
+    """A WordPress site: only posts modified after this ISO time (an incremental run)."""
 
 
 async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
@@ -214,16 +232,30 @@ async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
     updated after each event is consumed, so a consumer that writes the record before asking
     for the next one never loses it; :meth:`CrawlState.reconcile` repairs the rest."""
     profile = load_profile(settings.site)
-    base_url = (settings.base_url or profile.urls.canonical_base or "").rstrip("/")
+    archive = settings.via == "wayback"
+    if settings.via not in (None, "wayback"):
+        raise ConfigError(f"unknown source --via {settings.via}: the choice is wayback")
+    base_url = (settings.base_url or (ARCHIVE_BASE if archive else profile.urls.canonical_base)
+                or "").rstrip("/")
     if not base_url:
         raise ConfigError(f"profile {profile.name} has no canonical_base: pass --base-url")
     check_url(base_url)
-    mirrored = (urlsplit(base_url).hostname or "").lower() not in profile.urls.hosts
-    profile = profile.with_mirror(base_url)
+    mirrored = archive or (urlsplit(base_url).hostname or "").lower() not in profile.urls.hosts
+    if not archive:
+        profile = profile.with_mirror(base_url)
     hosts = _allowed_hosts(profile, base_url, mirror=mirrored)
     async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
         if state.get_setting("discovered") is None:
-            await _discover(fetcher, profile, base_url, settings, state)
+            if archive:
+                await discover_wayback(fetcher, profile, base_url, settings.languages, state,
+                                       as_of=settings.as_of)
+                state.set_setting("discovered", "1")
+            elif profile.wordpress is not None:
+                await discover_wordpress(fetcher, profile, base_url, settings.languages,
+                                         state, modified_after=settings.modified_after)
+                state.set_setting("discovered", "1")
+            else:
+                await _discover(fetcher, profile, base_url, settings, state)
         if settings.refresh:
             state.reset(["done"])
         crawler = _Crawler(fetcher, profile, base_url, settings, state)
@@ -339,6 +371,11 @@ class _Crawler:
         return bool(self.pending)
 
     async def _process(self, target: Target) -> CrawlEvent:
+        kept = payload_page(self.state, target.url, self.profile, self.base_url)
+        if kept is not None:  # a WordPress post read with its API page: no request
+            html, source = kept
+            article = extract(html, target.url, profile=self.profile, fetch=fetch_info(source))
+            return CrawlEvent(target, "done", article=article)
         etag, last_modified = self.validators.pop(target.url, (None, None))
         result = await self.fetcher.fetch(target.url, etag=etag, last_modified=last_modified)
         def event(status: str, *, reason: str | None = None,
@@ -360,7 +397,9 @@ class _Crawler:
                 status = "failed"
             return event(status, reason=result.reason)
         try:
-            article = extract_page(result.page, self.profile)
+            archived = archived_page(target.url) if self.settings.via == "wayback" else None
+            article = extract_page(result.page, self.profile) if archived is None else \
+                extract_capture(result.page, archived, self.profile)
         except ScraperError as error:
             return event("failed", reason=f"extraction failed: {error}")
         self._extend_tail(target)
@@ -518,36 +557,6 @@ def write_failures(state: CrawlState, path: Path) -> int:
     return len(rows)
 
 
-def extract_warc(path: Path | str, *, profile: SiteProfile | str | Path | None = None,
-                 workers: int = 1) -> Iterator[Article]:
-    """Records of every HTML response in a WARC file (offline re-extraction), in file order.
-    ``workers`` > 1 extracts on that many processes (extraction is a pure function of the
-    page, so it maps over processes, or over shards on a cluster, unchanged)."""
-    if workers <= 1:
-        for page in read_warc_pages(path):
-            yield extract_page(page, resolve_profile(page.final_url, profile))
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:  # profiles pickle (pydantic)
-        yield from pool.map(_extract_in_worker, read_warc_pages(path),
-                            itertools.repeat(profile), chunksize=16)
-
-
-def _extract_in_worker(page: Page, profile: SiteProfile | str | Path | None) -> Article:
-    return extract_page(page, resolve_profile(page.final_url, profile))
-
-
-def demo_id_range(archive: Path) -> tuple[int, int]:
-    """The first and last item id of the bundled demo archive (from its items.json)."""
-    try:
-        items = json.loads((archive / "items.json").read_text("utf-8"))
-        numbers = [int(item["id"]) for item in items]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputError(f"{archive}/items.json is missing or unreadable: {error}") from error
-    if not numbers:
-        raise InputError(f"{archive}/items.json lists no items")
-    return min(numbers), max(numbers)
-
-
 def export_records(source: Path | str, output: Path | str, *, to: str,
                    since: dt.date | None = None, until: dt.date | None = None,
                    bom: bool = False) -> DatasetSummary:
@@ -578,7 +587,7 @@ __all__ = [
     "DEFAULT_FETCH_OPTIONS", "EXPORT_FORMATS", "CrawlEvent", "CrawlSettings", "CrawlState",
     "CrawlSummary", "DatasetStats", "DatasetSummary", "FetchError", "FetchOptions",
     "JsonlWriter", "Mirror", "crawl", "crawl_events", "crawl_sync", "dataset_stats",
-    "demo_id_range", "export_records", "extract", "extract_page", "extract_text",
-    "extract_warc", "fetch_article", "fetch_article_sync", "fetch_articles", "open_crawl", "read_page",
-    "run_crawl", "url_from_page",
+    "export_records", "extract", "extract_page", "extract_text",
+    "fetch_article", "fetch_article_sync", "fetch_articles", "open_crawl", "read_page",
+    "parse_as_of", "run_crawl", "url_from_page", "wayback_app", "wordpress_app",
 ]

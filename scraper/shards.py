@@ -1,4 +1,5 @@
-"""WARC shards extracted on a Dask cluster: for collections beyond one machine.
+"""WARC files extracted offline: on the processes of one machine (:func:`extract_warc`), or
+as shards on a Dask cluster, for collections beyond one machine.
 
 Extraction is a pure function of the page, so a collection split into WARC shards is one
 function, :func:`extract_shard`, mapped over the shard paths by Dask's distributed scheduler
@@ -10,14 +11,18 @@ must have scraper installed and see the shard files at the same paths (a shared 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
+from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scraper.errors import ConfigError
 from scraper.models import Article
-from scraper.pipeline import extract_warc
+from scraper.document import Page
+from scraper.export import read_warc_pages
+from scraper.pipeline import extract_page, resolve_profile
 from scraper.profile import SiteProfile, load_profile
 
 if TYPE_CHECKING:
@@ -26,6 +31,24 @@ if TYPE_CHECKING:
 DASK_MISSING = 'install the dask extra: pip install "scraper[dask]"'
 LOCAL = "local"
 """The ``address`` of :func:`connect_dask` that starts a cluster on this machine."""
+
+
+def extract_warc(path: Path | str, *, profile: SiteProfile | str | Path | None = None,
+                 workers: int = 1) -> Iterator[Article]:
+    """Records of every HTML response in a WARC file (offline re-extraction), in file order.
+    ``workers`` > 1 extracts on that many processes (extraction is a pure function of the
+    page, so it maps over processes, or over shards on a cluster, unchanged)."""
+    if workers <= 1:
+        for page in read_warc_pages(path):
+            yield extract_page(page, resolve_profile(page.final_url, profile))
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:  # profiles pickle (pydantic)
+        yield from pool.map(_extract_in_worker, read_warc_pages(path),
+                            itertools.repeat(profile), chunksize=16)
+
+
+def _extract_in_worker(page: Page, profile: SiteProfile | str | Path | None) -> Article:
+    return extract_page(page, resolve_profile(page.final_url, profile))
 
 
 def extract_shard(path: Path | str,
@@ -91,4 +114,5 @@ def _require_distributed() -> None:
         raise ConfigError(DASK_MISSING) from error
 
 
-__all__ = ["DASK_MISSING", "LOCAL", "connect_dask", "extract_shard", "extract_shards_on_dask"]
+__all__ = ["DASK_MISSING", "LOCAL", "connect_dask", "extract_shard", "extract_shards_on_dask",
+           "extract_warc"]

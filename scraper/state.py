@@ -34,6 +34,14 @@ CREATE TABLE IF NOT EXISTS urls (
 CREATE INDEX IF NOT EXISTS urls_status ON urls (status);
 CREATE UNIQUE INDEX IF NOT EXISTS urls_item ON urls (item);  -- one URL per item
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- What discovery already holds for a URL (a post of a WordPress API page, with the time and
+-- URL of that page): the record is made from it, not fetched again.
+CREATE TABLE IF NOT EXISTS payloads (
+    url TEXT PRIMARY KEY REFERENCES urls (url),
+    body BLOB NOT NULL,
+    source TEXT NOT NULL,
+    fetched_at TEXT NOT NULL
+);
 """
 STATUSES = ("pending", "done", "failed", "skipped")
 
@@ -104,6 +112,20 @@ class CrawlState:
                             entries)
         self.db.execute("COMMIT")
         return self.db.total_changes - before
+
+    @_guarded
+    def put_payloads(self, rows: Iterable[tuple[str, bytes, str, str]]) -> None:
+        """Keep (url, body, source URL, fetched_at ISO) for URLs, replacing older ones."""
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR REPLACE INTO payloads (url, body, source, fetched_at) "
+                            "VALUES (?, ?, ?, ?)", rows)
+        self.db.execute("COMMIT")
+
+    def payload(self, url: str) -> tuple[bytes, str, str] | None:
+        """(body, source URL, fetched_at) kept for ``url``, or None."""
+        row = self.db.execute("SELECT body, source, fetched_at FROM payloads WHERE url = ?",
+                              (url,)).fetchone()
+        return None if row is None else (bytes(row[0]), str(row[1]), str(row[2]))
 
     @_guarded
     def mark(self, url: str, status: str, *, reason: str | None = None, attempts: int = 0,

@@ -13,16 +13,18 @@ import scraper
 PACKAGE = Path(scraper.__file__).resolve().parent
 BASE = {"models", "config", "profile", "errors", "document", "text", "inputs"}
 STAGES = {"fetch", "clean", "extract", "export", "discover", "dataset", "wordpress", "wayback"}
-SOURCES_AND_SINKS = {"state", "mirror", "fake_wordpress", "fake_wayback"}
+SOURCES_AND_SINKS = {"state", "mirror", "fake_wordpress", "fake_wayback", "sources"}
 ALLOWED = {
     "cli": {"pipeline", "shards"} | BASE,
-    "shards": {"pipeline"} | BASE,  # WARC shards mapped over a Dask cluster
+    "shards": {"pipeline", "export"} | BASE,  # WARC files on processes or a Dask cluster
     "docs": {"export"} | BASE,  # `python -m scraper.docs`: the data dictionary, a leaf tool
     "pipeline": STAGES | SOURCES_AND_SINKS | BASE,
     **{module: BASE for module in SOURCES_AND_SINKS},
     # Fake sites served on 127.0.0.1 (tests, the demo): a mirror answering like the real one.
     "fake_wordpress": {"mirror", "wordpress"} | BASE,
     "fake_wayback": {"mirror"} | BASE,
+    # Discovery of the WordPress site and of web-archive captures, for the crawl loop.
+    "sources": {"fetch", "wordpress", "wayback", "state"} | BASE,
     **{stage: BASE for stage in STAGES},
     **{module: BASE for module in BASE},
 }

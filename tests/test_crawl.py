@@ -170,7 +170,7 @@ def test_warc_keeps_pages_for_offline_extraction(mirror: Mirror, tmp_path: Path,
 def test_warc_workers_use_a_loaded_profile(mirror: Mirror, tmp_path: Path) -> None:
     """A SiteProfile object reaches the worker processes (it was once dropped for the
     per-host default, which for the mirror's 127.0.0.1 is the generic profile)."""
-    from scraper.pipeline import extract_warc
+    from scraper.shards import extract_warc
     from scraper.profile import load_profile
 
     out, warc = tmp_path / "records.jsonl", tmp_path / "pages.warc.gz"

@@ -19,7 +19,7 @@ from scraper.document import Page
 from scraper.errors import ProfileError
 from scraper.export import WarcPageWriter
 from scraper.models import Article
-from scraper.pipeline import extract_warc
+from scraper.shards import extract_warc
 from scraper.shards import extract_shard, extract_shards_on_dask
 
 FETCHED_AT = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
