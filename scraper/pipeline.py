@@ -245,18 +245,20 @@ async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
         profile = profile.with_mirror(base_url)
     hosts = _allowed_hosts(profile, base_url, mirror=mirrored)
     async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
-        if state.get_setting("discovered") is None:
+        wordpress_refresh = settings.refresh and profile.wordpress is not None and not archive
+        if state.get_setting("discovered") is None or wordpress_refresh:
             if archive:
                 await discover_wayback(fetcher, profile, base_url, settings.languages, state,
                                        as_of=settings.as_of)
                 state.set_setting("discovered", "1")
             elif profile.wordpress is not None:
                 await discover_wordpress(fetcher, profile, base_url, settings.languages,
-                                         state, modified_after=settings.modified_after)
+                                         state, modified_after=settings.modified_after,
+                                         refresh=wordpress_refresh)
                 state.set_setting("discovered", "1")
             else:
                 await _discover(fetcher, profile, base_url, settings, state)
-        if settings.refresh:
+        if settings.refresh and not wordpress_refresh:
             state.reset(["done"])
         crawler = _Crawler(fetcher, profile, base_url, settings, state)
         try:

@@ -34,12 +34,18 @@ _CAPTURE = re.compile(r"/web/(?P<timestamp>\d{4,14})(?:[a-z]{2}_)?/(?P<original>
 
 async def discover_wordpress(fetcher: Fetcher, profile: SiteProfile, base_url: str,
                              languages: tuple[str, ...], state: CrawlState, *,
-                             modified_after: str | None = None) -> str:
+                             modified_after: str | None = None, refresh: bool = False) -> str:
     """Fill ``state`` with the site's posts; returns how they were found ("api",
-    "sitemap" or "listing")."""
+    "sitemap" or "listing"). ``refresh`` (a crawl read through the API before): ask the API
+    only for the posts modified since the newest one seen then, and crawl those again."""
     rules = profile.wordpress or WordPressRules()
-    if await _from_api(fetcher, profile, rules, base_url, languages, state, modified_after):
+    if refresh and modified_after is None:
+        modified_after = state.get_setting("wp_modified")
+    if await _from_api(fetcher, profile, rules, base_url, languages, state, modified_after,
+                       refresh=refresh):
         return "api"
+    if refresh:
+        state.reset(["done"])  # no API: every page again, conditionally (304 if unchanged)
     if modified_after:
         logger.warning("the REST API does not answer: --modified-after cannot be honoured, "
                        "every post found is crawled")
@@ -55,7 +61,7 @@ async def discover_wordpress(fetcher: Fetcher, profile: SiteProfile, base_url: s
 
 async def _from_api(fetcher: Fetcher, profile: SiteProfile, rules: WordPressRules,
                     base_url: str, languages: tuple[str, ...], state: CrawlState,
-                    modified_after: str | None) -> bool:
+                    modified_after: str | None, *, refresh: bool = False) -> bool:
     first = await fetcher.fetch(wordpress.posts_url(base_url, rules, 1,
                                                     modified_after=modified_after),
                                 types=JSON_TYPES)
@@ -69,7 +75,8 @@ async def _from_api(fetcher: Fetcher, profile: SiteProfile, rules: WordPressRule
     while True:
         assert result.page is not None
         posts = wordpress.parse_json_list(result.page.body, result.page.final_url)
-        _keep_posts(posts, profile, rules, base_url, languages, state, result.page)
+        _keep_posts(posts, profile, rules, base_url, languages, state, result.page,
+                    refresh=refresh)
         page += 1
         if page > pages:
             return True
@@ -84,9 +91,13 @@ async def _from_api(fetcher: Fetcher, profile: SiteProfile, rules: WordPressRule
 
 def _keep_posts(posts: list[wordpress.JsonPost], profile: SiteProfile, rules: WordPressRules,
                 base_url: str, languages: tuple[str, ...], state: CrawlState,
-                source: Page) -> None:
+                source: Page, *, refresh: bool = False) -> None:
     rows, payloads = [], []
+    newest = state.get_setting("wp_modified") or ""
     for post in posts:
+        modified = post.get("modified")
+        if isinstance(modified, str) and modified > newest:
+            newest = modified
         link = wordpress.post_link(post)
         if link is None or wordpress.post_language(
                 post, rules, profile.urls.default_language) not in languages:
@@ -97,6 +108,10 @@ def _keep_posts(posts: list[wordpress.JsonPost], profile: SiteProfile, rules: Wo
                          source.final_url, source.fetched_at.isoformat()))
     state.add(rows)
     state.put_payloads(payloads)
+    if refresh:  # changed since the last run: crawl them again
+        state.reset_urls(url for url, _, _ in rows)
+    if newest:
+        state.set_setting("wp_modified", newest)
 
 
 async def _terms(fetcher: Fetcher, rules: WordPressRules, base_url: str,

@@ -184,6 +184,14 @@ class CrawlState:
         return found
 
     @_guarded
+    @_guarded
+    def reset_urls(self, urls: Iterable[str]) -> None:
+        """Put these URLs back to pending (items changed since they were done)."""
+        self.db.execute("BEGIN")
+        self.db.executemany("UPDATE urls SET status = 'pending' WHERE url = ?",
+                            ((url,) for url in urls))
+        self.db.execute("COMMIT")
+
     def reset(self, statuses: Iterable[str]) -> None:
         """Put URLs with these statuses back to pending (for a refresh or a retry)."""
         for status in statuses:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
@@ -88,6 +89,35 @@ def test_wordpress_crawl_resumes_without_duplicates(wp_site: Mirror, tmp_path: P
     assert len(ids) == len(set(ids)) == len(POSTS)
 
 
+def test_refresh_recrawls_only_the_posts_modified_since(wp_site: Mirror, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    out = tmp_path / "wp.jsonl"
+    assert _crawl_wp(wp_site, out) == 0
+    newest = max(str(post["modified"]) for post in POSTS)
+    changed = tmp_path / "wp-changed"
+    shutil.copytree(WP, changed)
+    posts = json.loads((changed / "posts.json").read_text("utf-8"))
+    edited = next(post for post in posts if post["id"] == 27893)
+    edited["modified"] = "2026-02-02T09:00:00"
+    edited["content"]["rendered"] = edited["content"]["rendered"].replace(
+        "two-year project", "three-year project")
+    (changed / "posts.json").write_text(json.dumps(posts), "utf-8")
+    (changed / "html" / "social-dialogue-project.html").unlink()  # the page from the JSON
+    wp_site.app = wordpress_app(changed)
+    wp_site.log.clear()
+    capsys.readouterr()
+    assert _crawl_wp(wp_site, out, "--resume", "--refresh") == 0
+    assert "1 written" in capsys.readouterr().err
+    asked = [entry.path for entry in wp_site.log if entry.path.startswith("/wp-json/wp/v2/posts")]
+    assert asked and all(f"modified_after={quote(newest)}" in path for path in asked)
+    tidy = tmp_path / "tidy.jsonl"
+    assert main(["export", str(out), "--to", "jsonl", "-o", str(tidy)]) == 0
+    records = {record.item_id: record for record in _records(tidy)}
+    assert len(records) == len(POSTS)
+    assert "three-year project" in records["27893"].text
+
+
 def test_modified_after_asks_the_api_for_recent_posts_only(wp_site: Mirror,
                                                            tmp_path: Path) -> None:
     out = tmp_path / "wp.jsonl"
@@ -133,6 +163,17 @@ def test_wayback_crawl_reads_one_capture_per_item(archive: Mirror, tmp_path: Pat
     assert any(removed.reason == "spam" for removed in newest.removed)
     fetched = [entry.path for entry in archive.log if entry.path.startswith("/web/")]
     assert len(fetched) == 3  # six captures of one item, one fetch
+
+
+def test_wayback_crawl_resumes_without_duplicates(archive: Mirror, tmp_path: Path) -> None:
+    out = tmp_path / "archived.jsonl"
+    arguments = ["crawl", "--via", "wayback", "--base-url", archive.base_url, "-o", str(out),
+                 "--delay", "0"]
+    assert main([*arguments, "--max-items", "1"]) == 0
+    assert len(_records(out)) == 1
+    assert main([*arguments, "--resume"]) == 0
+    urls = [record.canonical_url for record in _records(out)]
+    assert len(urls) == len(set(urls)) == 3
 
 
 def test_wayback_as_of_picks_the_nearest_capture(archive: Mirror, tmp_path: Path) -> None:

@@ -96,6 +96,24 @@ def test_published_is_the_site_date_not_the_utc_markup() -> None:
     assert from_page(WP / "html" / "twinning-12.html").published == dt.date(2019, 11, 5)
 
 
+@pytest.mark.parametrize(("slug", "shown", "published"), [
+    ("social-dialogue-project", "2025-07-25", dt.date(2025, 7, 25)),
+    ("eu-budget-every-territory", "23/01/2026", dt.date(2026, 1, 23)),
+])
+def test_the_shown_date_is_read_when_the_time_element_is_missing(
+        slug: str, shown: str, published: dt.date) -> None:
+    """Both display formats of the site; the related posts' dates come after the post's."""
+    html = (WP / "html" / f"{slug}.html").read_text("utf-8")
+    html = re.sub(r"<time[^>]*>([^<]*)</time>", r"\1", html)
+    html = re.sub(r'<meta property="article:published_time"[^>]*>', "", html)
+    html = re.sub(r'"datePublished":"[^"]*",', "", html)
+    assert "<time" not in html and "datePublished" not in html and shown in html
+    url = re.search(r'rel="canonical" href="([^"]+)"', html)
+    assert url is not None
+    article = scraper.extract(html, url.group(1))
+    assert (article.published, article.published_raw) == (published, shown)
+
+
 def test_migration_artefacts_go_and_words_with_rn_stay() -> None:
     html = ("<p>Modern governments in Bern.</p>rnrn<p>rnLes participants.rnThe survey</p>"
             "rn<p>Étaient notamment présents :<br />\nrn rn</p>")

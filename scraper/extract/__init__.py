@@ -153,7 +153,7 @@ def _wordpress_fields(document: Document, profile: SiteProfile, published: dt.da
     if not tags:
         tags = list(extract_markup_topics(document, rel_tag=False))
     found = wordpress.taxonomy(document, rules, tags)
-    dated = wordpress.published(document)
+    dated = wordpress.published(document, profile)
     if dated is not None:
         published, published_raw = dated
     return (found.section if found else None, found.topics if found else tags or None,

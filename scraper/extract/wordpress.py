@@ -24,6 +24,8 @@ from scraper.models import Dateline
 from scraper.profile import SiteProfile, WordPressRules, compiled_pattern
 from scraper.text import normalise_space
 
+MAX_DATE_LINE = 40
+"""A line longer than this is not a date line."""
 _POST_ID = re.compile(r"\bpostid-(\d+)\b")
 _DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<month>[^\W\d_]+\.?)"
                              r"(?:\s+(?P<year>\d{4}))?$", re.IGNORECASE)
@@ -91,13 +93,24 @@ def _permalink_path(document: Document, rules: WordPressRules) -> str:
     return path.strip("/").rpartition("/")[0]
 
 
-def published(document: Document) -> tuple[dt.date, str] | None:
-    """The post's date: its first ``<time datetime>`` outside page furniture, in site time."""
+def published(document: Document, profile: SiteProfile) -> tuple[dt.date, str] | None:
+    """The post's date: its first ``<time datetime>`` outside page furniture, in site time;
+    else the first line outside furniture that is a date written in one of the profile's
+    ``dates.formats`` ("2025-07-25", "23/01/2026"): the post's own date comes before the
+    related posts' dates."""
     for mark in document.times:
         if mark.furniture is None:
             day = parse_iso_date(mark.datetime)
             if day is not None:
                 return day, mark.datetime
+    for block in document.blocks:
+        if not block.is_content or len(block.text) > MAX_DATE_LINE:
+            continue
+        for form in profile.dates.formats:
+            try:
+                return dt.datetime.strptime(block.text.strip(), form).date(), block.text.strip()
+            except ValueError:
+                continue
     return None
 
 
