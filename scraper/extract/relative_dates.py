@@ -27,10 +27,11 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from scraper.models import DateMention, Precision
 from scraper.profile import DateWords, load_lexicon
+from scraper.text import trie_regex
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -77,36 +78,13 @@ def phrase_regex(word: str) -> str:
 
 def any_of(words: Iterable[str]) -> str:
     """Regex of any of ``words``, the longest first where one starts another ("january"
-    before "jan").
-
-    Written as a trie ("jan(?:uary|vier)?"), not a list of words: a regex engine tries a
-    list's words one by one at every position, a trie's first letters once.
+    before "jan"), as a trie (:func:`scraper.text.trie_regex`).
 
     >>> any_of(["jan", "january", "janvier", "june"])
     '(?:j(?:an(?:uary|vier)?|une))'
     """
-    trie: dict[str, Any] = {}
-    for word in set(words):
-        node = trie
-        for atom in _atoms(word):
-            node = node.setdefault(atom, {})
-        node[""] = {}
-    return f"(?:{_trie_regex(trie)})" if trie else NEVER
-
-
-def _atoms(word: str) -> list[str]:
-    """The regex of each character of a lexicon word (see :func:`phrase_regex`)."""
-    return [phrase_regex(char) for char in word]
-
-
-def _trie_regex(node: dict[str, Any]) -> str:
-    branches = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" not in node:
-        return body
-    return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
+    atoms = [[phrase_regex(char) for char in word] for word in set(words)]
+    return f"(?:{trie_regex(atoms)})" if atoms else NEVER
 
 
 def joiner(words: Iterable[str]) -> str:
