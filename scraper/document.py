@@ -177,5 +177,12 @@ class Document:
         return -1
 
     def contains(self, container: int, element: int) -> bool:
-        """True when ``element`` is ``container`` or inside it."""
-        return container in self.ancestors(element)
+        """True when ``element`` is ``container`` or inside it. Ids follow document order,
+        so an ancestor's id is smaller than its descendants': the walk up stops below
+        ``container``."""
+        parents = self.parents
+        while container <= element < len(parents):
+            if element == container:
+                return True
+            element = parents[element]
+        return False

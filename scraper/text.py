@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -30,7 +31,13 @@ def normalise_space(text: str) -> str:
 def words(text: str) -> list[str]:
     """Lower-cased words of ``text`` (letters and digits; inner apostrophes and hyphens
     kept)."""
-    return _WORD.findall(text.lower().replace("’", "'"))
+    return list(_words(text))
+
+
+@functools.lru_cache(maxsize=2048)
+def _words(text: str) -> tuple[str, ...]:
+    """(Cached: the cleaner and the extractors read the same lines.)"""
+    return tuple(_WORD.findall(text.lower().replace("’", "'")))
 
 
 def guess_language(text: str, stopwords: Mapping[str, frozenset[str]]) -> str | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 from scraper.document import Block, Document, JsonObject
 from scraper.profile import SiteProfile, load_common_words
-from scraper.text import absolute_url, guess_language, normalise_space
+from scraper.text import absolute_url, language_of_words, normalise_space, words
 
 ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "WebPage",
                  "AnalysisNewsArticle", "ReportageNewsArticle", "PressRelease")
@@ -186,8 +187,11 @@ def detect_language(body: list[Block] | list[str], document: Document,
     language only when the body is too short to tell."""
     notes = {note.casefold() for note in profile.content.interface_notes}
     texts = [item.text if isinstance(item, Block) else item for item in body]
-    text = " ".join(each for each in texts if each.casefold() not in notes)
-    language = guess_language(text, load_common_words().stopwords)
+    counts: Counter[str] = Counter()
+    for text in texts:  # line by line: the cleaner has already read these lines
+        if text.casefold() not in notes:
+            counts.update(words(text))
+    language = language_of_words(counts, load_common_words().stopwords)
     if language is None:
         declared = document.meta.get("html_lang", "").split("-")[0].lower()
         language = declared if len(declared) == 2 and declared.isalpha() else None
