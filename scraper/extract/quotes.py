@@ -20,6 +20,7 @@ Quoted titles, slogans and project names have no attribution, so they are not qu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -412,8 +413,10 @@ def _incise(text: str, words: QuoteWords) -> tuple[str, _Attribution] | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
 def _words_alternation(words: tuple[str, ...] | frozenset[str]) -> str:
-    """A regex alternation of whole words (an apostrophe-ended word needs no boundary)."""
+    """A regex alternation of whole words (an apostrophe-ended word needs no boundary;
+    cached: the same lists are asked for at every quote)."""
     ordered = sorted(words, key=len, reverse=True)
     return "|".join(re.escape(word) + ("" if word.endswith("'") else r"\b")
                     for word in ordered) or "(?!)"

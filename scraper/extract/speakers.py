@@ -103,6 +103,12 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _after_conjunction(conjunctions: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
+    """What comes up to a conjunction that opens a phrase ("... and NAME"), to cut it."""
+    return re.compile(rf"^.*?\b(?:{_alternatives(frozenset(conjunctions))})\s+")
+
+
 def _alternatives(words: set[str] | frozenset[str]) -> str:
     """A regex alternation of ``words``, longest first (never empty)."""
     ordered = sorted(words, key=len, reverse=True)
@@ -288,14 +294,19 @@ def people_in(paragraph: str, words: QuoteWords) -> list[str]:
             if speaker is None:
                 tokens = head.split()
                 for size in range(len(tokens) - 1, 2, -1):
+                    # A shorter head can only split as ROLE NAME (NAME ROLE failed on the
+                    # whole head, and has fewer role words to find in a shorter one), so it
+                    # must end in a name.
+                    if not is_name_token(tokens[size - 1], words):
+                        continue
                     speaker, _ = _split_glued(" ".join(tokens[:size]), words)
                     if speaker is not None:
                         break
             if speaker is not None and len(speaker.split()) >= 2:
                 found.append(speaker)
     for index, part in enumerate(parts):
-        candidate = strip_honorifics(re.sub(rf"^.*?\b(?:{_alternatives(set(words.conjunctions))})\s+",
-                                            "", part), words)
+        candidate = strip_honorifics(_after_conjunction(words.conjunctions).sub("", part),
+                                     words)
         tokens = candidate.split()
         if not (2 <= len(tokens) <= 5) or not is_name(candidate, words):
             continue
