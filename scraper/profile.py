@@ -114,6 +114,9 @@ class WordPressRules(BaseModel):
     tag_base: str = "tag"
     language_prefixes: dict[str, str] = {}
     """Language -> path prefix of its pages ("fr" -> "/fr/"); others are the default."""
+    home_labels: dict[str, str] = {}
+    """Language -> the first crumb's label: a post shows no trail, so the record's is
+    home, then the primary category's path."""
     sitemaps: tuple[str, ...] = ("/wp-sitemap.xml", "/sitemap_index.xml")
     listings: tuple[str, ...] = ()
     """Category listing pages read when neither the API nor a sitemap answers."""

@@ -82,10 +82,22 @@ def test_api_and_page_give_the_same_record(path: Path) -> None:
     page = from_page(path)
     post = next(post for post in POSTS if post["slug"] == path.stem)
     api = from_api(post)
-    fields = ("url", "canonical_url", "item_id", "language", "title", "section", "topics",
+    fields = ("url", "canonical_url", "item_id", "language", "title", "breadcrumbs", "section",
+              "topics",
               "published", "dateline", "date_mentions", "paragraphs", "text", "lists",
               "goals_intro", "goals", "quotes")
     assert api.model_dump(include=set(fields)) == page.model_dump(include=set(fields))
+
+
+def test_breadcrumbs_are_home_then_the_primary_category_path() -> None:
+    """Posts show no trail; the record's is home (in the page's language), then the
+    categories the permalink names."""
+    french = from_page(WP / "html" / "sommet-des-dirigeants-du-ccre-2025.html")
+    assert [(crumb.name, crumb.url) for crumb in french.breadcrumbs] == [
+        ("Accueil", "https://ccre-cemr.org/fr/"),
+        ("Affaires statutaires", "https://ccre-cemr.org/fr/category/affaires-statutaires")]
+    migrated = from_page(WP / "html" / "twinning-12.html")
+    assert [crumb.name for crumb in migrated.breadcrumbs] == ["Home", "Twinning"]
 
 
 def test_published_is_the_site_date_not_the_utc_markup() -> None:

@@ -9,6 +9,7 @@ pages the profile does not lay out.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 from scraper.document import Block, Document, Removal
 from scraper.extract.body import (
@@ -37,7 +38,7 @@ from scraper.extract.meta import (
 )
 from scraper.extract import wordpress
 from scraper.extract.quotes import extract_quotes
-from scraper.models import Article, Dateline, FetchInfo, RemovedBlock
+from scraper.models import Article, Breadcrumb, Dateline, FetchInfo, RemovedBlock
 from scraper.profile import SiteProfile
 
 __all__ = ["extract_article"]
@@ -94,8 +95,10 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
             published, published_raw = marked
     item_id = None
     if profile.wordpress is not None:
-        section, topics, published, published_raw, item_id = _wordpress_fields(
+        section, topics, published, published_raw, item_id, trail = _wordpress_fields(
             document, profile, published, published_raw)
+        if trail:  # a post shows no trail: its primary category's path stands for one
+            breadcrumbs = (*_home(document, profile), *trail)
     if section is None:
         section = _markup_section(document, breadcrumbs_names=[c.name for c in breadcrumbs])
     theme = theme_line(document, layout, profile)
@@ -141,10 +144,26 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
     )
 
 
+def _home(document: Document, profile: SiteProfile) -> tuple[Breadcrumb, ...]:
+    """The home crumb of a WordPress page: the site's root in the page's language."""
+    rules = profile.wordpress
+    assert rules is not None
+    base = (profile.urls.canonical_base or "").rstrip("/")
+    path = urlsplit(document.meta.get("canonical") or document.url).path
+    language, root = profile.urls.default_language, "/"
+    for code, prefix in rules.language_prefixes.items():
+        if path.startswith(prefix):
+            language, root = code, prefix
+    label = rules.home_labels.get(language, "Home")
+    return (Breadcrumb(name=label, url=base + root if base else None),)
+
+
 def _wordpress_fields(document: Document, profile: SiteProfile, published: dt.date | None,
                       published_raw: str | None) -> tuple[
-                          str | None, list[str] | None, dt.date | None, str | None, str | None]:
-    """Section, topics, date (site time, before any UTC markup) and post id of a post page."""
+                          str | None, list[str] | None, dt.date | None, str | None, str | None,
+                          tuple[Breadcrumb, ...]]:
+    """Section, topics, date (site time, before any UTC markup), post id and category trail
+    of a post page."""
     rules = profile.wordpress
     assert rules is not None
     tags = [link.text for link in document.markup_links
@@ -156,8 +175,9 @@ def _wordpress_fields(document: Document, profile: SiteProfile, published: dt.da
     dated = wordpress.published(document, profile)
     if dated is not None:
         published, published_raw = dated
+    trail = tuple(Breadcrumb(name=name, url=url) for name, url in found.trail) if found else ()
     return (found.section if found else None, found.topics if found else tags or None,
-            published, published_raw, wordpress.post_id(document))
+            published, published_raw, wordpress.post_id(document), trail)
 
 
 def _markup_section(document: Document, *, breadcrumbs_names: list[str]) -> str | None:

@@ -33,10 +33,12 @@ _DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<month>
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
-    """A post's section (primary category) and topics (other categories, then tags)."""
+    """A post's section (primary category), topics (other categories, then tags) and trail
+    (the primary category's path, parents first, as (name, archive URL))."""
 
     section: str | None
     topics: list[str]
+    trail: list[tuple[str, str]]
 
 
 def taxonomy(document: Document, rules: WordPressRules, tags: list[str]) -> Taxonomy | None:
@@ -61,9 +63,16 @@ def taxonomy(document: Document, rules: WordPressRules, tags: list[str]) -> Taxo
                        0)
     names = [link.text for link in categories]
     others = names[:primary] + names[primary + 1:]
+    # The trail: each category whose path starts the primary one's, shortest first
+    # (impactgoal-society, then impactgoal-society/twinning).
+    chosen = paths[primary]
+    trail = sorted(((len(path), names[index], categories[index].url)
+                    for index, path in enumerate(paths)
+                    if chosen == path or chosen.startswith(path + "/")))
     return Taxonomy(section=names[primary],
                     topics=list(dict.fromkeys([*others, *(tag for tag in tags
-                                                           if tag not in names)])))
+                                                           if tag not in names)])),
+                    trail=[(name, url) for _, name, url in trail])
 
 
 def is_term_link(href: str, base_url: str, base: str) -> bool:
