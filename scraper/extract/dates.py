@@ -59,7 +59,7 @@ def extract_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
     ['3-7 October 2022', 'last March']
     """
     grammar = _grammar(languages)
-    return tuple(found.mention for paragraph in paragraphs
+    return tuple(found.mention for paragraph in paragraphs if paragraph
                  for found in _paragraph_mentions(paragraph, grammar, published))
 
 
