@@ -111,11 +111,26 @@ def _cdx(header: list[str], rows: tuple[_Row, ...], query: dict[str, list[str]])
     except (ValueError, re.error) as error:
         return Scripted(400, (_TEXT,), f"{error}\n".encode())
     table = [[row.fields[name] for name in fields] for row in selected]
+    more = _resume_key(header, rows, query, len(selected))
     if _first(query, "output") == "json":
-        answer = [fields, *table] if table else []
+        answer: list[list[str]] = [fields, *table] if table else []
+        if more is not None:  # as the real server: an empty row, then the key
+            answer += [[], [more]]
         body = "[" + ",\n".join(json.dumps(line, ensure_ascii=False) for line in answer) + "]\n"
         return Scripted(200, (_JSON,), body.encode())
     return Scripted(200, (_TEXT,), "".join(" ".join(line) + "\n" for line in table).encode())
+
+
+def _resume_key(header: list[str], rows: tuple[_Row, ...], query: dict[str, list[str]],
+                returned: int) -> str | None:
+    """With ``showResumeKey=true`` and a ``limit`` that cut the answer: where to go on."""
+    if _first(query, "showResumeKey") != "true" or not _first(query, "limit"):
+        return None
+    everything = _select(header, rows, {**query, "limit": [], "resumeKey": []})
+    resume = _first(query, "resumeKey")
+    start = int(resume[4:]) if resume else 0
+    following = start + returned
+    return f"row-{following}" if following < len(everything) else None
 
 
 def _select(header: list[str], rows: tuple[_Row, ...],
@@ -137,6 +152,11 @@ def _select(header: list[str], rows: tuple[_Row, ...],
         selected = _filtered(header, selected, spec)
     for spec in query.get("collapse", []):
         selected = _collapsed(header, selected, spec)
+    resume = _first(query, "resumeKey")
+    if resume:  # this server's resume key: the index of the next row, as "row-N"
+        if not resume.startswith("row-") or not resume[4:].isdigit():
+            raise ValueError(f"bad resumeKey {resume!r}")
+        selected = selected[int(resume[4:]):]
     limit = _first(query, "limit")
     if limit:
         count = int(limit)

@@ -223,22 +223,38 @@ async def discover_wayback(fetcher: Fetcher, profile: SiteProfile, archive_base:
     """Fill ``state`` with one capture per item of the site's hosts: the newest, or the one
     nearest ``as_of``. Returns how many."""
     captures: list[wayback.Capture] = []
-    # The index finds www.HOST under HOST (its keys drop "www."): one query per site.
+    # The index finds www.HOST under HOST (its keys drop "www."): one query per site and
+    # item path, read a page of rows at a time.
     for host in dict.fromkeys(host.removeprefix("www.") for host in profile.urls.hosts):
-        query = wayback.cdx_query_url(archive_base, host)
-        result = await fetcher.fetch(query, types=CDX_TYPES)
-        if result.outcome != "done" or result.page is None:
-            logger.warning("web archive index for %s: %s", host, result.reason)
-            continue
-        try:
-            captures.extend(wayback.parse_cdx(result.page.body.decode("utf-8", "replace"),
-                                              url=query))
-        except FetchError as error:  # an "offline for maintenance" page, say
-            logger.warning("web archive index for %s: %s", host, error)
+        for path in wayback.item_prefixes(profile, languages):
+            captures.extend(await _index(fetcher, archive_base, host, path))
     chosen = wayback.choose_captures(captures, profile, as_of=as_of, languages=languages)
     state.add((wayback.capture_url(archive_base, capture), profile.item_key(capture.original),
                "archived") for capture in chosen)
     return len(chosen)
+
+
+async def _index(fetcher: Fetcher, archive_base: str, host: str,
+                 path: str) -> list[wayback.Capture]:
+    """Every capture the archive's index lists under ``host`` + ``path``, page by page."""
+    found: list[wayback.Capture] = []
+    resume: str | None = None
+    while True:
+        query = wayback.cdx_query_url(archive_base, host, path, limit=wayback.CDX_PAGE_ROWS,
+                                      resume_key=resume)
+        result = await fetcher.fetch(query, types=CDX_TYPES)
+        if result.outcome != "done" or result.page is None:
+            logger.warning("web archive index for %s%s: %s", host, path, result.reason)
+            return found
+        text = result.page.body.decode("utf-8", "replace")
+        try:
+            found.extend(wayback.parse_cdx(text, url=query))
+        except FetchError as error:  # an "offline for maintenance" page, say
+            logger.warning("web archive index for %s%s: %s", host, path, error)
+            return found
+        resume = wayback.cdx_resume_key(text)
+        if resume is None:
+            return found
 
 
 def archived_page(url: str) -> ArchivedPage | None:

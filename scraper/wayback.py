@@ -92,7 +92,12 @@ def _padded_datetime(timestamp: str) -> datetime:
                     tzinfo=UTC)
 
 
-def cdx_query_url(archive_base: str, host: str) -> str:
+CDX_PAGE_ROWS = 10_000
+"""Rows asked for per CDX request; the rest is read with the resume key."""
+
+
+def cdx_query_url(archive_base: str, host: str, path: str = "/", *, limit: int | None = None,
+                  resume_key: str | None = None) -> str:
     """The CDX query listing every HTML capture with status 200 under ``host``.
 
     The CDX server matches on the SURT ``urlkey`` (host reversed, ``www.`` and the port
@@ -117,15 +122,49 @@ def cdx_query_url(archive_base: str, host: str) -> str:
     &filter=statuscode:200
     &filter=mimetype:text/html
     """
-    query = urlencode([
-        ("url", f"{host.strip().strip('/')}/"),
+    parameters = [
+        ("url", f"{host.strip().strip('/')}/{path.lstrip('/')}"),
         ("matchType", "prefix"),
         ("output", "json"),
         ("fl", ",".join(CDX_FIELDS)),
         ("filter", "statuscode:200"),
         ("filter", f"mimetype:{_HTML_MIMETYPE}"),
-    ], safe="/:,")
+    ]
+    if limit is not None:  # paged: an answer ends with [] and [resume key] when cut
+        parameters += [("limit", str(limit)), ("showResumeKey", "true")]
+    if resume_key is not None:
+        parameters.append(("resumeKey", resume_key))
+    query = urlencode(parameters, safe="/:,")
     return f"{archive_base.rstrip('/')}/cdx/search/cdx?{query}"
+
+
+def cdx_resume_key(text: str) -> str | None:
+    """The resume key ending a paged ``output=json`` answer (``[]`` then ``["key"]``), or
+    None when the answer is complete."""
+    try:
+        rows = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(rows, list) and len(rows) >= 2 and rows[-2] == [] and \
+            isinstance(rows[-1], list) and len(rows[-1]) == 1 and isinstance(rows[-1][0], str):
+        return rows[-1][0]
+    return None
+
+
+def item_prefixes(profile: SiteProfile, languages: tuple[str, ...]) -> list[str]:
+    """The URL paths under which the profile's items live, from its item template
+    (``/{lang}/actualites/view/{id}``): one per language, and the same without the language
+    (the legacy site's unprefixed, default-language URLs), so the index lists item pages
+    only, not every image and PDF of the site."""
+    template = profile.discovery.item_template
+    if not template or "{id}" not in template:
+        return ["/"]
+    head = template.split("{id}")[0]
+    prefixes = [head.format(lang=language) for language in languages] if "{lang}" in head \
+        else [head]
+    if "/{lang}" in head:
+        prefixes.append(head.replace("/{lang}", ""))
+    return list(dict.fromkeys(prefixes))
 
 
 def parse_cdx(text: str, *, url: str = "") -> list[Capture]:

@@ -165,6 +165,27 @@ def test_wayback_crawl_reads_one_capture_per_item(archive: Mirror, tmp_path: Pat
     assert len(fetched) == 3  # six captures of one item, one fetch
 
 
+def test_wayback_index_is_read_page_by_page_under_item_paths(
+        archive: Mirror, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two rows a page: the resume key is followed to the end, and the index is asked for
+    item paths only (not every image and PDF of the site)."""
+    from scraper import wayback
+
+    monkeypatch.setattr(wayback, "CDX_PAGE_ROWS", 2)
+    out = tmp_path / "archived.jsonl"
+    assert main(["crawl", "--via", "wayback", "--base-url", archive.base_url, "-o", str(out),
+                 "--delay", "0"]) == 0
+    assert len(_records(out)) == 3
+    queries = [parse_qs(urlsplit(entry.path).query) for entry in archive.log
+               if entry.path.startswith("/cdx/")]
+    assert {query["url"][0] for query in queries} == {
+        "ccre.org/en/actualites/view/", "ccre.org/fr/actualites/view/",
+        "ccre.org/actualites/view/", "ccre.eu/en/actualites/view/",
+        "ccre.eu/fr/actualites/view/", "ccre.eu/actualites/view/"}
+    assert any("resumeKey" in query for query in queries)
+    assert all(query["limit"] == ["2"] for query in queries)
+
+
 def test_wayback_crawl_resumes_without_duplicates(archive: Mirror, tmp_path: Path) -> None:
     out = tmp_path / "archived.jsonl"
     arguments = ["crawl", "--via", "wayback", "--base-url", archive.base_url, "-o", str(out),

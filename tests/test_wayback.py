@@ -465,3 +465,24 @@ def test_each_chosen_capture_extracts_to_its_item(
         assert record.canonical_url == profile.item_key(capture.original)
         assert (record.title, record.section) == _EXPECTED[(item.item_id, item.language)]
         assert record.next_url is not None and "/web/" not in record.next_url
+
+
+def test_item_prefixes_come_from_the_profile_template() -> None:
+    from scraper.profile import load_profile
+    from scraper.wayback import item_prefixes
+
+    assert item_prefixes(load_profile("cemr"), ("en", "fr")) == [
+        "/en/actualites/view/", "/fr/actualites/view/", "/actualites/view/"]
+    assert item_prefixes(load_profile("generic"), ("en",)) == ["/"]
+
+
+def test_resume_key_ends_a_cut_answer_only() -> None:
+    from scraper.wayback import cdx_query_url, cdx_resume_key
+
+    assert cdx_resume_key('[["urlkey"],["a"],[],["org,ccre)/x 2019"]]') == "org,ccre)/x 2019"
+    assert cdx_resume_key('[["urlkey"],["a"]]') is None
+    assert cdx_resume_key("not json") is None
+    url = cdx_query_url("https://web.archive.org", "ccre.org", "/en/actualites/view/",
+                        limit=10, resume_key="k 1")
+    assert "url=ccre.org/en/actualites/view/&" in url
+    assert url.endswith("&limit=10&showResumeKey=true&resumeKey=k+1")
