@@ -235,6 +235,9 @@ async def crawl_events(settings: CrawlSettings, *, state: CrawlState,
     archive = settings.via == "wayback"
     if settings.via not in (None, "wayback"):
         raise ConfigError(f"unknown source --via {settings.via}: the choice is wayback")
+    if archive and not (profile.urls.item_path and profile.discovery.item_template):
+        raise ConfigError(f"--via wayback needs a profile that knows its item URLs (item_path, "
+                          f"item_template); {profile.name} does not: use --site cemr")
     base_url = (settings.base_url or (ARCHIVE_BASE if archive else profile.urls.canonical_base)
                 or "").rstrip("/")
     if not base_url:

@@ -207,6 +207,13 @@ def test_wayback_as_of_picks_the_nearest_capture(archive: Mirror, tmp_path: Path
         dt.date(2019, 11, 6), dt.date(2020, 2, 29))
 
 
+def test_wayback_of_a_site_without_item_urls_is_a_usage_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crawl", "--site", "cemr-wp", "--via", "wayback", "--base-url",
+                 "http://127.0.0.1:9", "-o", str(tmp_path / "x.jsonl")]) == 2
+    assert "use --site cemr" in capsys.readouterr().err
+
+
 def test_as_of_without_wayback_is_a_usage_error(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crawl", "--as-of", "2020", "-o", str(tmp_path / "x.jsonl")]) == 2
