@@ -123,6 +123,15 @@ class WordPressRules(BaseModel):
     listing_page_template: str = "{listing}/page/{page}"
     max_listing_pages: int = Field(default=500, ge=1)
 
+    def language_prefix(self, url: str) -> tuple[str, str] | None:
+        """(language, path prefix) of a URL under one of ``language_prefixes``, or None
+        (a page of the default language)."""
+        path = urlsplit(url).path or "/"
+        for code, prefix in self.language_prefixes.items():
+            if path.startswith(prefix):
+                return code, prefix
+        return None
+
 
 class SpamRules(BaseModel):
     model_config = _FROZEN

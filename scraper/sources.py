@@ -178,11 +178,8 @@ async def _from_listings(fetcher: Fetcher, profile: SiteProfile, rules: WordPres
 
 
 def _language(url: str, rules: WordPressRules, profile: SiteProfile) -> str:
-    path = "/" + url.split("://", 1)[-1].partition("/")[2]
-    for code, prefix in rules.language_prefixes.items():
-        if path.startswith(prefix):
-            return code
-    return profile.urls.default_language
+    found = rules.language_prefix(url if "://" in url else "http://host" + url)
+    return found[0] if found else profile.urls.default_language
 
 
 def payload_page(state: CrawlState, url: str, profile: SiteProfile,

@@ -106,11 +106,8 @@ def post_language(post: JsonPost, rules: WordPressRules, default: str) -> str:
     language = post.get("lang")
     if isinstance(language, str) and len(language) == 2:
         return language
-    path = urlsplit(post_link(post) or "").path
-    for code, prefix in rules.language_prefixes.items():
-        if path.startswith(prefix):
-            return code
-    return default
+    found = rules.language_prefix(post_link(post) or "")
+    return found[0] if found else default
 
 
 def post_page(post: JsonPost, categories: Mapping[int, Term], tags: Mapping[int, Term],

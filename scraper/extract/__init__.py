@@ -9,7 +9,6 @@ pages the profile does not lay out.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 from scraper.document import Block, Document, Removal
 from scraper.extract.body import (
@@ -149,11 +148,8 @@ def _home(document: Document, profile: SiteProfile) -> tuple[Breadcrumb, ...]:
     rules = profile.wordpress
     assert rules is not None
     base = (profile.urls.canonical_base or "").rstrip("/")
-    path = urlsplit(document.meta.get("canonical") or document.url).path
-    language, root = profile.urls.default_language, "/"
-    for code, prefix in rules.language_prefixes.items():
-        if path.startswith(prefix):
-            language, root = code, prefix
+    language, root = rules.language_prefix(document.meta.get("canonical") or document.url) \
+        or (profile.urls.default_language, "/")
     label = rules.home_labels.get(language, "Home")
     return (Breadcrumb(name=label, url=base + root if base else None),)
 

@@ -96,9 +96,9 @@ def _permalink_path(document: Document, rules: WordPressRules) -> str:
     prefix and the slug)."""
     url = document.meta.get("canonical") or document.meta.get("og:url") or document.url
     path = urlsplit(url).path
-    for prefix in rules.language_prefixes.values():
-        if path.startswith(prefix):
-            path = "/" + path[len(prefix):]
+    language = rules.language_prefix(url)
+    if language is not None:
+        path = "/" + path[len(language[1]):]
     return path.strip("/").rpartition("/")[0]
 
 
