@@ -154,7 +154,8 @@ class Document:
     """Meta tags by lower-cased name or property ("og:title"), plus "title" (the
     ``<title>``), "html_lang" and "canonical"."""
     language: str | None = None
-    """Language of the page's content text, as the cleaner judged it (for spam scoring)."""
+    """Language of the page's content text, as the cleaner judged it for spam scoring (None
+    when no block had enough commercial words to need it)."""
     markup_links: tuple[MarkupLink, ...] = ()
     """Every ``<a>``/``<link>`` with rel and href, in document order."""
     breadcrumb_list: LexborNode | None = None

@@ -495,35 +495,34 @@ def _spam_words() -> tuple[frozenset[str], dict[str, frozenset[str]]]:
 
 
 def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], str | None]:
+    """Blocks with the spam ones marked dropped, and the page's language (None when no block
+    had enough commercial words to need it: the page's words are only counted then)."""
     commercial, stopwords = _spam_words()
-    judged = [block.furniture not in ("header", "navigation") for block in blocks]
-    tokens = [words(block.text) if judge else []
-              for block, judge in zip(blocks, judged, strict=True)]
-    page_words: Counter[str] = Counter()
-    for block, block_tokens in zip(blocks, tokens, strict=True):
-        if block.furniture is None and block.dropped is None:
-            page_words.update(block_tokens)
-    page_language = language_of_words(page_words, stopwords)
     known = tuple(marker.casefold() for marker in profile.spam.known)
+    page: tuple[Counter[str], str | None] | None = None
     result: list[Block] = []
-    for block, judge, block_tokens in zip(blocks, judged, tokens, strict=True):
-        if not judge:
+    for block in blocks:
+        if block.furniture in ("header", "navigation"):
             result.append(block)
             continue
         folded = block.text.casefold()
         is_spam = any(marker in folded for marker in known)
-        if not is_spam:
-            score = spam_score(
-                block,
-                page_language=page_language,
-                page_words=page_words,
-                commercial=commercial,
-                stopwords=stopwords,
-                tokens=block_tokens,
-            )
+        tokens = words(block.text) if not is_spam else []
+        # spam_score's first two tests, first: most blocks are short or hold no commercial
+        # words, and score 0 whatever the page says.
+        if not is_spam and len(tokens) >= MIN_SPAM_WORDS and \
+                sum(map(commercial.__contains__, tokens)) >= 0.1 * len(tokens):
+            if page is None:
+                page_words: Counter[str] = Counter()
+                for other in blocks:
+                    if other.furniture is None and other.dropped is None:
+                        page_words.update(words(other.text))
+                page = page_words, language_of_words(page_words, stopwords)
+            score = spam_score(block, page_language=page[1], page_words=page[0],
+                               commercial=commercial, stopwords=stopwords, tokens=tokens)
             is_spam = score >= profile.spam.threshold
         result.append(replace(block, dropped="spam") if is_spam else block)
-    return result, page_language
+    return result, page[1] if page is not None else None
 
 
 def clean_html(
