@@ -33,6 +33,8 @@ _END = r"(?![\w/]|[,.]\d)"
 """After a mention: not inside a word, a path ("2014/24/EU") or a decimal number."""
 
 _DIGIT = re.compile(r"\d")
+_HAS_DIGIT, _HAS_YEAR, _HAS_MONTH = 1, 2, 4
+"""What a paragraph must hold for a rule to match (bits of a rule's ``needs``)."""
 _YEAR = re.compile(YEAR)
 _Builder = Callable[[re.Match[str], "_Grammar", "dt.date | None"], "Found | None"]
 
@@ -66,12 +68,12 @@ def extract_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
 def _paragraph_mentions(paragraph: str, grammar: _Grammar,
                         published: dt.date | None) -> list[Found]:
     candidates: list[Found] = []
-    folded = paragraph.lower()
-    present = {"digit": _DIGIT.search(paragraph) is not None,
-               "year": _YEAR.search(paragraph) is not None,
-               "month": any(stem in folded for stem in grammar.month_stems)}
+    digit = _DIGIT.search(paragraph) is not None
+    present = (_HAS_DIGIT if digit else 0) | (
+        _HAS_YEAR if digit and _YEAR.search(paragraph) is not None else 0) | (
+        _HAS_MONTH if any(map(paragraph.lower().__contains__, grammar.month_stems)) else 0)
     for pattern, build, needs in grammar.rules:
-        if not all(present[need] for need in needs):
+        if needs & ~present:
             continue  # cheap test first: most paragraphs name no month, many no year
         for match in pattern.finditer(paragraph):
             try:
@@ -110,8 +112,8 @@ def _qualified(found: Found, paragraph: str, grammar: _Grammar) -> Found:
 @dataclass(frozen=True, slots=True)
 class _Grammar:
     vocabulary: DateVocabulary
-    rules: tuple[tuple[re.Pattern[str], _Builder, tuple[str, ...]], ...]
-    """Each rule with what a paragraph must hold for it to match ("digit", "year", "month")."""
+    rules: tuple[tuple[re.Pattern[str], _Builder, int], ...]
+    """Each rule with what a paragraph must hold for it to match (_HAS_* bits)."""
     month_stems: frozenset[str]
     """Lower-cased starts of every month name: a paragraph holding none names no month."""
     contexts: dict[str, re.Pattern[str]]
@@ -188,29 +190,32 @@ def _parts(vocabulary: DateVocabulary) -> _Parts:
         words=words)
 
 
-def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder, tuple[str, ...]], ...]:
+def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder, int], ...]:
     month, day, weekday, link = parts.month, parts.day, parts.weekday, parts.link
     article, opener, join = parts.article, parts.opener, parts.join
     decade = any_of(parts.words.decade_suffixes)
-    rules: tuple[tuple[str, _Builder, tuple[str, ...]], ...] = (
+    rules: tuple[tuple[str, _Builder, int], ...] = (
         # "3-7 October 2022", "30 June to 2 July 2016", "the 25th and 26th of April"
         (rf"(?P<date>{weekday}?{article}?(?P<d1>{day})"
          rf"(?:(?:{link}(?P<m1>{month})(?:,?\s+(?P<y1>{YEAR}))?)?"
          rf"{parts.day_join}{parts.second_article}?{weekday}?{article}?(?P<d2>{day}))?"
-         rf"{link}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)", _day_mention, ("digit", "month")),
+         rf"{link}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)", _day_mention,
+         _HAS_DIGIT | _HAS_MONTH),
         # "May 17, 2024", "March 8th"
         (rf"(?P<date>(?P<weekday>{weekday})?(?P<m>{month})\s+(?P<d1>{day})"
          rf"(?:{parts.day_join}(?P<d2>{day}))?(?P<comma>,)?(?:\s*(?P<y>{YEAR}))?)",
-         _month_first_mention, ("digit", "month")),
+         _month_first_mention, _HAS_DIGIT | _HAS_MONTH),
         # "November 2021", "October 2022 to May 2023", "in March"
         (rf"{opener}(?P<date>(?P<m1>{month})(?:,?\s+(?P<y1>{YEAR}))?"
-         rf"(?:{join}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)?)", _month_mention, ("month",)),
+         rf"(?:{join}(?P<m2>{month})(?:,?\s+(?P<y2>{YEAR}))?)?)", _month_mention,
+         _HAS_MONTH),
         # "2014-2020", "by 2030", "the 1990s"
         (rf"{opener}(?P<date>(?P<y1>{YEAR})(?:(?P<decade>{decade})|{join}(?P<y2>{YEAR}))?)",
-         _year_mention, ("year",)),
+         _year_mention, _HAS_YEAR),
         # "15.09.2019", "2019-09-15"
         (rf"(?P<date>(?P<d>\d{{1,2}})(?P<sep>[./])(?P<m>\d{{1,2}})(?P=sep)(?P<y>{YEAR})"
-         rf"|(?P<iso_y>{YEAR})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d))", _numeric_mention, ("year",)),
+         rf"|(?P<iso_y>{YEAR})-(?P<iso_m>\d\d)-(?P<iso_d>\d\d))", _numeric_mention,
+         _HAS_YEAR),
     )
     return tuple((re.compile(parts.start + regex + _END, re.IGNORECASE), build, needs)
                  for regex, build, needs in rules)
