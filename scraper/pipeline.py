@@ -48,10 +48,9 @@ from scraper.models import Article, FetchInfo
 from scraper.profile import SiteProfile, load_profile, profile_for_host
 from scraper.mirror import Mirror
 from scraper.inputs import check_url, read_page, url_from_page
-from scraper.sources import (
-    ArchivedPage, archived_page, discover_wayback, discover_wordpress, payload_page)
+from scraper.sources import discover_wayback, discover_wordpress, payload_page
 from scraper.state import CrawlState
-from scraper.wayback import ARCHIVE_BASE, parse_as_of, unreplay
+from scraper.wayback import ARCHIVE_BASE, ArchivedPage, archived_page, parse_as_of, unreplay
 from scraper.fake_wayback import wayback_app
 from scraper.fake_wordpress import wordpress_app
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from scraper import wayback, wordpress
@@ -27,7 +25,6 @@ logger = logging.getLogger(__name__)
 JSON_TYPES = ("application/json", "text/json")
 XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "text/html")
 CDX_TYPES = ("application/json", "text/plain", "text/json")
-_CAPTURE = re.compile(r"/web/(?P<timestamp>\d{4,14})(?:[a-z]{2}_)?/(?P<original>https?://.+)$")
 
 
 # --- WordPress --------------------------------------------------------------------------
@@ -206,14 +203,6 @@ def payload_page(state: CrawlState, url: str, profile: SiteProfile,
 
 # --- web archive ------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class ArchivedPage:
-    """Where a capture came from: the page's original URL and the capture's time."""
-
-    original: str
-    archived_at: datetime
-
-
 async def discover_wayback(fetcher: Fetcher, profile: SiteProfile, archive_base: str,
                            languages: tuple[str, ...], state: CrawlState, *,
                            as_of: datetime | None = None) -> int:
@@ -254,16 +243,5 @@ async def _index(fetcher: Fetcher, archive_base: str, host: str,
             return found
 
 
-def archived_page(url: str) -> ArchivedPage | None:
-    """The original URL and capture time of a capture address (``/web/<ts>id_/<url>``)."""
-    match = _CAPTURE.search(url)
-    if match is None:
-        return None
-    capture = wayback.Capture(timestamp=match.group("timestamp"),
-                              original=match.group("original"), mimetype="", status="",
-                              digest="")
-    return ArchivedPage(original=capture.original, archived_at=capture.archived_at)
-
-
-__all__ = ["ArchivedPage", "archived_page", "discover_wayback", "discover_wordpress",
+__all__ = ["discover_wayback", "discover_wordpress",
            "payload_page"]

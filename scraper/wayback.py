@@ -92,6 +92,31 @@ def _padded_datetime(timestamp: str) -> datetime:
                     tzinfo=UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class ArchivedPage:
+    """What a capture address says: the page's original URL and the capture's time."""
+
+    original: str
+    archived_at: datetime
+
+
+_CAPTURE_URL = re.compile(r"/web/(?P<timestamp>\d{4,14})(?:[a-z]{2}_)?/(?P<original>https?://.+)$")
+
+
+def archived_page(url: str) -> ArchivedPage | None:
+    """The original URL and capture time of a capture address (``/web/<ts>id_/<url>``, the
+    form :func:`capture_url` writes), or None for any other URL.
+
+    >>> archived_page("https://web.archive.org/web/20191106104512id_/http://ccre.org/en")
+    ArchivedPage(original='http://ccre.org/en', archived_at=datetime.datetime(2019, 11, 6, 10, 45, 12, tzinfo=datetime.timezone.utc))
+    """
+    match = _CAPTURE_URL.search(url)
+    if match is None:
+        return None
+    return ArchivedPage(original=match.group("original"),
+                        archived_at=_padded_datetime(match.group("timestamp")))
+
+
 CDX_PAGE_ROWS = 10_000
 """Rows asked for per CDX request; the rest is read with the resume key."""
 
