@@ -4,8 +4,8 @@
 'a b c'
 >>> words("L'Europe des communes, c'est 2024!")
 ["l'europe", 'des', 'communes', "c'est", '2024']
->>> guess_language("the council and the mayor of the town", {"en": frozenset({"the", "and"}),
-...                 "fr": frozenset({"le", "et"})})
+>>> language_of_words(Counter(words("the council and the mayor of the town")),
+...                   {"en": frozenset({"the", "and"}), "fr": frozenset({"le", "et"})})
 'en'
 """
 
@@ -40,14 +40,10 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(text.lower().replace("’", "'")))
 
 
-def guess_language(text: str, stopwords: Mapping[str, frozenset[str]]) -> str | None:
-    """The language whose stopwords occur most in ``text``, or None when too few occur."""
-    return language_of_words(Counter(words(text)), stopwords)
-
-
 def language_of_words(counts: Mapping[str, int],
                       stopwords: Mapping[str, frozenset[str]]) -> str | None:
-    """:func:`guess_language` of a text already counted into words."""
+    """The language whose stopwords occur most among ``counts`` (a text's words, counted),
+    or None when too few occur."""
     if not stopwords:
         return None
     hits = {language: sum(counts[word] for word in vocabulary.intersection(counts))
