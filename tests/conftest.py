@@ -47,3 +47,4 @@ def vcr_config() -> dict[str, object]:
         "before_record_response": _drop_response_cookies,
         "decode_compressed_response": True,
     }
+

@@ -25,6 +25,7 @@ import httpx
 import pytest
 
 import scraper
+from recording import replay_or_serve
 from fixture_checks import FIXTURES
 from scraper.cli import main
 from scraper.config import FetchOptions
@@ -51,18 +52,12 @@ def _build_site(root: Path) -> None:
 def served(record_mode: str, vcr_cassette_dir: str, default_cassette_name: str,
            tmp_path: Path) -> Iterator[None]:
     """The mirror on 127.0.0.1:8765 while recording; nothing when replaying."""
-    cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
-    if record_mode == "none":
-        if not cassette.exists():
-            pytest.fail(f"{cassette} is missing: record it with "
-                        "`python -m pytest tests/test_single_url.py --record-mode=once`")
-        yield
-        return
-    if record_mode == "once" and cassette.exists():
-        yield  # replayed: "once" never re-records an existing cassette
-        return
-    _build_site(tmp_path / "site")
-    with Mirror(tmp_path / "site", port=PORT):
+    def serve() -> Mirror:
+        _build_site(tmp_path / "site")
+        return Mirror(tmp_path / "site", port=PORT)
+
+    with replay_or_serve(record_mode, Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml",
+                         "tests/test_single_url.py", serve):
         yield
 
 

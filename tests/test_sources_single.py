@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from recording import replay_or_serve
 from scraper.cli import main
 from scraper.fake_wayback import wayback_app
 from scraper.fake_wordpress import wordpress_app
@@ -46,17 +47,9 @@ _ARCHIVE = wayback_app(FIXTURES / "wayback")
 @pytest.fixture
 def served(record_mode: str, vcr_cassette_dir: str, default_cassette_name: str
            ) -> Iterator[None]:
-    cassette = Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
-    if record_mode == "none":
-        if not cassette.exists():
-            pytest.fail(f"{cassette} is missing: record it with "
-                        "`python -m pytest tests/test_sources_single.py --record-mode=once`")
-        yield
-        return
-    if record_mode == "once" and cassette.exists():
-        yield
-        return
-    with Mirror(FIXTURES / "wp", port=PORT, app=_both):
+    with replay_or_serve(record_mode, Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml",
+                         "tests/test_sources_single.py",
+                         lambda: Mirror(FIXTURES / "wp", port=PORT, app=_both)):
         yield
 
 
