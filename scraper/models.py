@@ -48,7 +48,8 @@ RECORD_CONFIG = ConfigDict(frozen=True, extra="forbid")
 
 
 class Breadcrumb(BaseModel):
-    """One step of the breadcrumb trail, as shown on the page."""
+    """One step of the breadcrumb trail, as shown on the page; for a site whose posts show no
+    trail (the WordPress site, profile cemr-wp), home then the post's primary category path."""
 
     model_config = RECORD_CONFIG
 
