@@ -70,6 +70,48 @@ def trie_regex(words: Iterable[Sequence[str]]) -> str:
     return _trie_regex(trie)
 
 
+def word_start_regex(words: Sequence[Sequence[str]]) -> str:
+    """Case-insensitive regex of any of ``words`` (regex atoms) where a word starts (not
+    after a letter, digit or underscore), written so that Python's re skips ahead to the
+    places worth trying. Compile it *without* re.IGNORECASE: a pattern that opens with a
+    character class lets re scan for that class in C, but not when the class holds cased
+    letters under the global flag, and not when the pattern opens with an assertion such as
+    ``\\b``. So it opens with :func:`initial_class`, then looks back for the word start, then
+    reads the rest case-insensitively (:func:`after_initial`). About twice as fast as
+    ``(?<!\\w)(?:...)`` with re.IGNORECASE over prose, and it matches the same.
+
+    >>> pattern = re.compile(word_start_regex([list("may"), list("mars")]))
+    >>> [m.group() for m in pattern.finditer("In MAY, not dismay: Mars (and Marseille)")]
+    ['MAY', 'Mars', 'Mars']
+    """
+    return f"{initial_class(words)}(?<!\\w.)(?i:{after_initial(words)})"
+
+
+def initial_class(words: Iterable[Sequence[str]]) -> str:
+    """A character class holding every character that the first atom of one of ``words``
+    matches case-insensitively: those in ASCII, tested one by one, and every non-ASCII
+    character (a few fold to ASCII letters, the Kelvin sign to "k")."""
+    firsts = {word[0] for word in words}
+    members = [chr(code) for code in range(128)
+               if any(re.fullmatch(atom, chr(code), re.IGNORECASE) for atom in firsts)]
+    return "[" + "".join(map(re.escape, members)) + "\\x80-\\U0010ffff]"
+
+
+def after_initial(words: Iterable[Sequence[str]], *, ahead: bool = False) -> str:
+    """``words`` (regex atoms) read from just past their first character, which a lookbehind
+    checks: to follow :func:`initial_class`. With ``ahead`` the rest is only looked at, not
+    taken: a match is then one character long and hides no other start."""
+    rests: dict[str, list[Sequence[str]]] = {}
+    for word in words:
+        rests.setdefault(word[0], []).append(word[1:])
+    branches = []
+    for first, tails in sorted(rests.items()):
+        rest = trie_regex(tails)
+        rest = f"(?:{rest})" if rest else ""
+        branches.append(f"(?<={first})" + (f"(?={rest})" if ahead and rest else rest))
+    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
+
+
 def _trie_regex(node: dict[str, Any]) -> str:
     branches = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom]
     if not branches:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from scraper.models import DateMention, Precision
 from scraper.profile import DateWords, load_lexicon
-from scraper.text import trie_regex
+from scraper.text import trie_regex, word_start_regex
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -83,8 +83,13 @@ def any_of(words: Iterable[str]) -> str:
     >>> any_of(["jan", "january", "janvier", "june"])
     '(?:j(?:an(?:uary|vier)?|une))'
     """
-    atoms = [[phrase_regex(char) for char in word] for word in set(words)]
-    return f"(?:{trie_regex(atoms)})" if atoms else NEVER
+    unique = set(words)
+    return f"(?:{trie_regex(map(atoms, unique))})" if unique else NEVER
+
+
+def atoms(word: str) -> list[str]:
+    """The regex atoms of a lexicon word or phrase, one per character (:func:`phrase_regex`)."""
+    return [phrase_regex(char) for char in word]
 
 
 def joiner(words: Iterable[str]) -> str:
@@ -236,7 +241,8 @@ def relative_grammar(words: DateWords) -> RelativeGrammar:
              (words.named_month_before | words.named_month_after).items()}
     return RelativeGrammar(
         # not before a number: "fin de l'année 2019" is a year, not this year's end
-        phrases=re.compile(rf"(?<!\w)(?P<date>{any_of(table)})(?!\w)(?!\s*\d)", re.IGNORECASE),
+        phrases=re.compile(rf"(?P<date>{word_start_regex([atoms(phrase) for phrase in table])})"
+                           r"(?!\w)(?!\s*\d)"),
         table=table,
         named_before=ending(rf"(?P<word>{any_of(words.named_month_before)})\s+"),
         named_after=re.compile(rf"\s+(?P<word>{any_of(words.named_month_after)})(?!\w)",

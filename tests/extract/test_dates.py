@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import doctest
+import json
+import re
+from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scraper.extract import dates, relative_dates
 from scraper.extract.dates import extract_date_mentions
+from scraper.text import word_start_regex
 
 PUBLISHED = dt.date(2022, 10, 20)
 
@@ -223,3 +229,68 @@ def test_calendar_edges_give_no_impossible_date(published: dt.date) -> None:
 @pytest.mark.parametrize("module", [dates, relative_dates], ids=lambda module: module.__name__)
 def test_module_doctests(module: ModuleType) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+# --- the fast scan finds what each rule's own scan finds -----------------------------------
+
+_MANIFESTS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "manifests")
+                    .glob("dates*.jsonl"))
+_MANIFEST_TEXTS = [json.loads(line)["text"] for path in _MANIFESTS
+                   for line in path.read_text("utf-8").splitlines() if line.strip()]
+_TOKENS = [
+    "3", "25th", "1er", "2019", "1990s", "15.09.2019", "2019-09-15", "30", "0", "٣",
+    "May", "may", "MAY", "mars", "Mar.", "sept.", "Sept", "août", "Aout", "décembre", "DÉC.",
+    "ſeptember", "Kelvin", "\u212aey", "İn", "ımar", "mardi", "Monday", "the", "The", "le",
+    "between", "Entre", "and", "to", "au", "of", "-", "–", "/", ",", ".", "mid-", "fin",
+    "last", "next", "dernier", "today", "aujourd'hui", "l’année dernière", "yesterday",
+    "dismay", "Marseille", "thermal", "x", "2000", "participants", "euros", "années",
+]
+_SEPARATORS = [" ", "", "  ", "\n", "-", ", ", "."]
+
+
+def _each_rule_alone(paragraph: str) -> set[tuple[int, int, int]]:
+    grammar = dates._grammar(("en", "fr"))
+    return {(index, *match.span()) for index, (pattern, *_) in enumerate(grammar.rules)
+            for match in pattern.finditer(paragraph)}
+
+
+def _fast_scan(paragraph: str) -> set[tuple[int, int, int]]:
+    grammar = dates._grammar(("en", "fr"))
+    return {(index, *match.span()) for index, match in dates._rule_matches(paragraph, grammar)}
+
+
+def test_fast_scan_finds_every_rule_match_of_the_manifests() -> None:
+    assert len(_MANIFEST_TEXTS) > 200
+    for text in _MANIFEST_TEXTS:
+        assert _fast_scan(text) == _each_rule_alone(text), text
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_SEPARATORS)),
+                max_size=14))
+def test_fast_scan_finds_every_rule_match(pieces: list[tuple[str, str]]) -> None:
+    paragraph = "".join(token + separator for token, separator in pieces)
+    assert _fast_scan(paragraph) == _each_rule_alone(paragraph)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from(_TOKENS), st.sampled_from(_SEPARATORS)),
+                max_size=14))
+def test_relative_phrases_are_found_where_a_plain_scan_finds_them(
+        pieces: list[tuple[str, str]]) -> None:
+    paragraph = "".join(token + separator for token, separator in pieces)
+    grammar = dates._grammar(("en", "fr")).relative
+    plain = re.compile(rf"(?<!\w)(?P<date>{relative_dates.any_of(grammar.table)})"
+                       r"(?!\w)(?!\s*\d)", re.IGNORECASE)
+    assert ([match.span() for match in grammar.phrases.finditer(paragraph)]
+            == [match.span() for match in plain.finditer(paragraph)])
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=40))
+def test_word_start_regex_matches_what_a_case_insensitive_trie_matches(text: str) -> None:
+    words = ["may", "mars", "ſept", "kelvin", "ïle", "été", "l'an", "1er"]
+    fast = re.compile(word_start_regex([relative_dates.atoms(word) for word in words]))
+    plain = re.compile(rf"(?<!\w){relative_dates.any_of(words)}", re.IGNORECASE)
+    for probe in (text, text.upper(), f"{text} {text.title()} May K\u212aelvin ſept ÏLE"):
+        assert ([match.span() for match in fast.finditer(probe)]
+                == [match.span() for match in plain.finditer(probe)])
