@@ -157,7 +157,7 @@ def test_real_paragraph_scores_two_at_most(language: str, paragraph: int) -> Non
     common = load_common_words()
     texts = PARAGRAPHS[language]
     others = Counter(word for index, text in enumerate(texts) if index != paragraph for word in words(text))
-    score = spam_score(Block(index=0, text=texts[paragraph], kind="p", element=0),
+    score = spam_score(Block(position=0, text=texts[paragraph], kind="p", element=0),
                        page_language=language, page_words=others,
                        commercial=frozenset(common.commercial["terms"]), stopwords=dict(common.stopwords))
     assert score <= 2

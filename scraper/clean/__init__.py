@@ -18,7 +18,7 @@ import json
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin
 
@@ -104,6 +104,9 @@ class _Attributes:
     """A class token that hides ("d-none"); ignored on <html> and <body>."""
 
 
+_READ_ATTRIBUTES = frozenset(
+    {"id", "class", "itemprop", "role", "aria-label", "style", "aria-hidden", "hidden"})
+"""The attributes :class:`_AttributeReader` reads."""
 _NO_ATTRIBUTES = _Attributes(name="  ", furniture_words=frozenset(), kind=None, role_kind=None,
                              main=False, hidden=False, hidden_class=False)
 
@@ -119,6 +122,8 @@ class _AttributeReader:
         self.known: dict[tuple[str | bool | None, ...], _Attributes] = {}
 
     def read(self, attributes: dict[str, str | None]) -> _Attributes:
+        if _READ_ATTRIBUTES.isdisjoint(attributes):
+            return _NO_ATTRIBUTES  # most elements: none, or only href, src, alt, lang...
         get = attributes.get
         key = (get("id"), get("class"), get("itemprop"), get("role"), get("aria-label"),
                get("style"), get("aria-hidden"), "hidden" in attributes)
@@ -247,7 +252,7 @@ class _Renderer:
         read = self.reader.read(attributes) if attributes else _NO_ATTRIBUTES
         self.names.append(read.name)
         is_block = tag in BLOCK_TAGS
-        if is_block:
+        if is_block and self.owner is not None:
             self._flush()
         furniture = parent.furniture
         marks = parent.marks
@@ -297,14 +302,14 @@ class _Renderer:
                     and _resolvable(self.url, href):
                 self.links.append(Link(text=text, href=href, base=self.url))
                 self.link_chars += len(text)
-        if frame.block_tag == frame.tag:
+        if frame.block_tag == frame.tag and self.owner is not None:
             self._flush()
 
     def _emit_hidden(self, frame: _Frame) -> None:
         text = normalise_space("".join(self.hidden_pieces))
         self.hidden_pieces = []
         if text:
-            self.blocks.append(Block(index=len(self.blocks), text=text, kind="span",
+            self.blocks.append(Block(position=len(self.blocks), text=text, kind="span",
                                      element=frame.element, furniture=frame.furniture,
                                      marks=frame.marks, dropped="hidden"))
 
@@ -330,7 +335,7 @@ class _Renderer:
             in_list = owner.block_tag == "li" and owner.list_id is not None
             self.blocks.append(
                 Block(
-                    index=len(self.blocks),
+                    position=len(self.blocks),
                     text=text,
                     kind=owner.block_tag,
                     element=owner.element,
@@ -521,7 +526,7 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
             score = spam_score(block, page_language=page[1], page_words=page[0],
                                commercial=commercial, stopwords=stopwords, tokens=tokens)
             is_spam = score >= profile.spam.threshold
-        result.append(replace(block, dropped="spam") if is_spam else block)
+        result.append(block._replace(dropped="spam") if is_spam else block)
     return result, page[1] if page is not None else None
 
 

@@ -72,7 +72,7 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
     item = profile.parse_item_url(document.url)
     dated = item is None or item.kind in profile.urls.dated_kinds
     candidates = [
-        block.index
+        block.position
         for block in blocks
         if dated and block.is_kept and block.furniture != "sidebar"
         and category_match(block.text, profile)
@@ -87,7 +87,7 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
     )
     anchor = category_line
     if anchor is None:
-        trails = [block.index for block in blocks if block.is_kept and _is_trail(block, profile)]
+        trails = [block.position for block in blocks if block.is_kept and _is_trail(block, profile)]
         anchor = trails[0] if trails else None
         while anchor is not None and anchor + 1 < len(blocks) and (
             blocks[anchor].text.rstrip().endswith(("/", ">"))
@@ -98,7 +98,7 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
     following = [block for block in blocks[anchor + 1 :] if block.is_content]
     title: int | None = None
     if following and (category_line is not None or following[0].kind in HEADING_TAGS):
-        title = following[0].index
+        title = following[0].position
         following = following[1:]
     if not following:
         return Layout(anchor=anchor, category_line=category_line, title=title, body=())
@@ -106,7 +106,7 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
     container = document.common_container(start, following[0].element)
     body: list[int] = []
     removed: list[Removal] = []
-    first = following[0].index
+    first = following[0].position
     end_markers = {marker.casefold() for marker in profile.content.end_markers}
     for block in blocks[first:]:
         if not document.contains(container, block.element):
@@ -114,7 +114,7 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
         if category_match(block.text, profile) or block.text.casefold() in end_markers:
             break  # the next item of a listing, or a list of other items
         if block.is_content:
-            body.append(block.index)
+            body.append(block.position)
         elif block.dropped is None and block.furniture is not None:
             removed.append(Removal(text=block.text, reason=block.furniture))
     # Link lists after the last paragraph ("Read more", related items) are navigation.
@@ -201,7 +201,7 @@ def body_from_trafilatura(html: str, url: str) -> Body:
                                     deduplicate=False)
     lines = [line.strip() for line in (extracted or "").splitlines() if line.strip()]
     blocks = [
-        Block(index=index, text=line, kind="p", element=-1) for index, line in enumerate(lines)
+        Block(position=index, text=line, kind="p", element=-1) for index, line in enumerate(lines)
     ]
     return body_from_blocks(blocks)
 
