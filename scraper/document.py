@@ -11,10 +11,10 @@ element ids from the root (for container tests), and whether it sits in page fur
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
-from urllib.parse import urljoin
+
+from scraper.text import join_url
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -58,12 +58,7 @@ class Link(NamedTuple):
     @property
     def url(self) -> str:
         """The absolute URL (resolved when read: most links of a page never are)."""
-        return _resolve(self.base, self.href)
-
-
-@lru_cache(maxsize=4096)
-def _resolve(base: str, href: str) -> str:
-    return urljoin(base, href)
+        return join_url(self.base, self.href)
 
 
 class Block(NamedTuple):

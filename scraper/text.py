@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
 MIN_LANGUAGE_HITS = 3
@@ -131,6 +131,33 @@ def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:
     return text
 
 
+def join_url(base: str, href: str) -> str:
+    """``urljoin(base, href)``, cached. A link written from the site's root ("/en/news")
+    resolves the same against every page of a host, so it is cached under the host's root
+    rather than the page: the menus and pagers of a crawl are joined once, not once per page.
+    Raises ValueError where urljoin does ("//[").
+
+    >>> join_url("https://ccre.org/en/a/b?x=1", "/fr/c/../d"), join_url("https://ccre.org/en/a", "b")
+    ('https://ccre.org/fr/d', 'https://ccre.org/en/b')
+    """
+    if href[:1] == "/" and href[1:2] != "/":
+        return _join(_root(base), href)
+    return _join(base, href)
+
+
+@functools.lru_cache(maxsize=4096)
+def _join(base: str, href: str) -> str:
+    return urljoin(base, href)
+
+
+@functools.lru_cache(maxsize=256)
+def _root(base: str) -> str:
+    """The root of ``base``'s host ("https://ccre.org/"): all that urljoin reads of a base
+    to resolve a root-relative href is its scheme and host."""
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
+
+
 def absolute_url(base: str, href: str) -> str | None:
     """``href`` resolved against ``base`` when that gives an http(s) URL; None for links no
     URL parser accepts ("//[") and for other schemes (mailto:, javascript:).
@@ -139,7 +166,7 @@ def absolute_url(base: str, href: str) -> str | None:
     ('https://ccre.org/b', None)
     """
     try:
-        url = urljoin(base, href.strip())
+        url = join_url(base, href.strip())
     except ValueError:
         return None
     return url if url.startswith(("http://", "https://")) else None

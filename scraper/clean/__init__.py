@@ -19,8 +19,6 @@ import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -31,7 +29,7 @@ from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
 from scraper.document import (
     Block, Document, JsonObject, Link, MarkupLink, Removal, TimeMark)
 from scraper.profile import SiteProfile, load_common_words
-from scraper.text import language_of_words, normalise_space, words
+from scraper.text import join_url, language_of_words, normalise_space, words
 
 logger = logging.getLogger(__name__)
 
@@ -362,12 +360,10 @@ def _resolvable(base: str, href: str) -> bool:
     return _absolute(base, href) is not None
 
 
-@lru_cache(maxsize=4096)
 def _absolute(base: str, href: str) -> str | None:
-    """``href`` resolved against ``base``; None for an href no URL parser accepts ("//[")
-    (cached: pages repeat their links)."""
+    """``href`` resolved against ``base``; None for an href no URL parser accepts ("//[")."""
     try:
-        return urljoin(base, href)
+        return join_url(base, href)
     except ValueError:
         return None
 
