@@ -3,6 +3,7 @@ rendered "Home / News / ..." line (possibly split over lines that end in " /")."
 
 from __future__ import annotations
 
+import functools
 import re
 
 from scraper.document import Block, Document
@@ -105,7 +106,7 @@ def _rendered_trail(blocks: tuple[Block, ...], position: int,
                     profile: SiteProfile) -> tuple[Breadcrumb, ...]:
     block = blocks[position]
     text = strip_prefixes(block.text, profile.breadcrumbs.prefixes)
-    if not any(text.casefold().startswith(root.casefold()) for root in profile.breadcrumbs.roots):
+    if not text.casefold().startswith(_folded(profile.breadcrumbs.roots)):
         return ()
     group = [block]
     # A trail split over lines: each line but the last ends in a separator.
@@ -114,6 +115,11 @@ def _rendered_trail(blocks: tuple[Block, ...], position: int,
             break
         group.append(other)
     return _split_trail(group, profile, require_root=True)
+
+
+@functools.cache
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(word.casefold() for word in words)
 
 
 def _ends_with_separator(text: str, profile: SiteProfile) -> bool:

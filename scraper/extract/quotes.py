@@ -179,6 +179,13 @@ def _first_clause_end(text: str, words: QuoteWords) -> int:
     return len(text)
 
 
+@functools.lru_cache(maxsize=16)
+def _joined_clause(conjunctions: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
+    """", while ", ", tandis que ": where a second clause joins an attribution's."""
+    alternation = "|".join(re.escape(each) for each in conjunctions)
+    return re.compile(rf",\s+(?:{alternation})\s" if alternation else "(?!)", re.IGNORECASE)
+
+
 def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     """Attribution after a closing mark: ", declares NAME, ROLE." / ", he affirmed."."""
     start = end + 1
@@ -186,9 +193,7 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     start += lead.end() if lead else 0
     tail = paragraph[start:]
     clause_end = _first_clause_end(tail, words)
-    conjunctions = "|".join(re.escape(each) for each in words.conjunctions)
-    joined = re.search(rf",\s+(?:{conjunctions})\s", tail[:clause_end], re.IGNORECASE) \
-        if conjunctions else None
+    joined = _joined_clause(words.conjunctions).search(tail[:clause_end])
     if joined:  # "..., said X, while the ROLE, Y, warned:": X's clause ends at "while"
         clause_end = joined.start()
     clause = tail[:clause_end]

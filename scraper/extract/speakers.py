@@ -204,8 +204,18 @@ def clean_role(role: str, words: QuoteWords) -> str | None:
     return role or None
 
 
+_NESTING_MARKS = frozenset('“«(”»)"')
+"""Marks inside which a comma does not split a part (:func:`split_parts`)."""
+
+
 def split_parts(text: str) -> list[str]:
     """Comma-separated parts; commas inside quote marks or brackets do not split."""
+    if not _NESTING_MARKS.intersection(text):  # most attributions: every comma splits
+        return [part for piece in text.split(",") if (part := piece.strip())]
+    return _split_outside_marks(text)
+
+
+def _split_outside_marks(text: str) -> list[str]:
     parts: list[str] = []
     depth = 0
     current: list[str] = []

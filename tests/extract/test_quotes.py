@@ -4,7 +4,10 @@ without its article, the cue as written, paragraphs counted (DESIGN.md, `quotes`
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from scraper.extract import speakers
 from scraper.extract.quotes import extract_quotes
 
 Row = tuple[str, str | None, str | None, str | None, int]
@@ -119,3 +122,10 @@ def test_attribution_in_the_middle_gives_one_quote() -> None:
     assert [(quote.speaker, quote.cue) for quote in quotes] == [("Anna Berg", "declares")]
     assert quotes[0].text.startswith("Twinning is the backbone of Europe")
     assert quotes[0].text.endswith(" It builds trust between people.")
+
+
+@given(st.text(st.sampled_from(' ,abc“”«»()"\n'), max_size=30))
+def test_parts_split_as_the_mark_aware_split_does(text: str) -> None:
+    """split_parts' shortcut (no quote mark or bracket: split at every comma) agrees with
+    the mark-aware split on every text."""
+    assert speakers.split_parts(text) == speakers._split_outside_marks(text)
