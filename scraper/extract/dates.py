@@ -255,28 +255,37 @@ def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder, int, int], .
 
 def _contexts(parts: _Parts, words: DateWords) -> dict[str, re.Pattern[str]]:
     noun, pair = any_of(words.year_nouns), parts.pair
-
-    def after(regex: str) -> re.Pattern[str]:
-        return re.compile(regex, re.IGNORECASE)
-
-    return {
-        "qualifier": ending(parts.qualifiers),
-        "day_preposition": ending(rf"{any_of(words.day_prepositions)}\s+"),
-        "month_preposition": ending(rf"{any_of(words.month_prepositions)}\s+"),
-        "month_list": ending(rf"{parts.month}(?:\s*,|\s+{pair})\s+"),  # "March and April"
-        "month_list_after": after(  # "March, April and May 2019": the list's year
-            rf"(?:(?:\s*,|\s+{pair})\s+{parts.month})+,?\s+(?P<year>{YEAR})(?!\d)"),
-        "year_preposition": ending(rf"{any_of(words.year_prepositions)}\s+"),
-        "noun": ending(  # "l'édition 2019", "les élections (municipales) de 2020"
-            rf"{noun}(?:(?:\s+[^\W\d_]+)?\s+{any_of(words.year_noun_links)})?\s+"),
-        "determiner": ending(rf"{any_of(words.year_determiners)}\s+"),
-        "noun_after": after(rf"(?:\s+[^\W\d_]+)?\s+{noun}(?!\w)"),
-        "quantity_after": after(rf"\s*{any_of(words.quantity_words)}(?!\w)"),
-        "year_and": ending(rf"{YEAR}\s+{pair}\s+"),  # "in 2019 and 2020"
-        "year_comma": ending(rf"{YEAR}\s*,\s+"),
-        "year_list_after": after(rf"(?:\s*,\s*{YEAR})*,?\s+{pair}\s+{YEAR}(?!\d)"),
-        "decade_word": ending(rf"{any_of(words.decade_words)}\s+"),  # "années 1990"
+    before = {  # what stands just before a candidate
+        "qualifier": parts.qualifiers,
+        "day_preposition": rf"{any_of(words.day_prepositions)}\s+",
+        "month_preposition": rf"{any_of(words.month_prepositions)}\s+",
+        "month_list": rf"{parts.month}(?:\s*,|\s+{pair})\s+",  # "March and April"
+        "year_preposition": rf"{any_of(words.year_prepositions)}\s+",
+        # "l'édition 2019", "les élections (municipales) de 2020"
+        "noun": rf"{noun}(?:(?:\s+[^\W\d_]+)?\s+{any_of(words.year_noun_links)})?\s+",
+        "determiner": rf"{any_of(words.year_determiners)}\s+",
+        "year_and": rf"{YEAR}\s+{pair}\s+",  # "in 2019 and 2020"
+        "year_comma": rf"{YEAR}\s*,\s+",
+        "decade_word": rf"{any_of(words.decade_words)}\s+",  # "années 1990"
     }
+    after = {  # what follows it
+        # "March, April and May 2019": the list's year
+        "month_list_after":
+            rf"(?:(?:\s*,|\s+{pair})\s+{parts.month})+,?\s+(?P<year>{YEAR})(?!\d)",
+        "noun_after": rf"(?:\s+[^\W\d_]+)?\s+{noun}(?!\w)",
+        "quantity_after": rf"\s*{any_of(words.quantity_words)}(?!\w)",
+        "year_list_after": rf"(?:\s*,\s*{YEAR})*,?\s+{pair}\s+{YEAR}(?!\d)",
+    }
+    # Any one of several contexts, in one search instead of one each.
+    either = {name: "(?:" + "|".join(f"(?:{before[each]})" for each in names) + ")"
+              for name, names in _EITHER.items()}
+    return {**{name: ending(regex) for name, regex in {**before, **either}.items()},
+            **{name: re.compile(regex, re.IGNORECASE) for name, regex in after.items()}}
+
+
+_EITHER = {"month_context": ("month_preposition", "qualifier", "month_list"),
+           "year_context": ("year_preposition", "qualifier", "noun", "year_and")}
+"""Contexts asked as "any of these": each is one search."""
 
 
 # --- reading one candidate ---------------------------------------------------------------
@@ -391,8 +400,7 @@ def _lone_month(match: re.Match[str], month: int, grammar: _Grammar,
     listed = _context(grammar, "month_list_after", text, last)
     if listed is not None:
         return _found(match, month_span(int(listed.group("year")), month), "month")
-    in_context = any(_context(grammar, name, text, first)
-                     for name in ("month_preposition", "qualifier", "month_list"))
+    in_context = _context(grammar, "month_context", text, first) is not None
     return resolve_yearless(text, first, last, make=lambda year: month_span(year, month),
                             last=(month, None), precision="month", grammar=grammar.relative,
                             published=published, in_context=in_context)
@@ -412,8 +420,7 @@ def _year_mention(match: re.Match[str], grammar: _Grammar,
         y2 = int(match.group("y2"))
         return _found(match, (dt.date(y1, 1, 1), dt.date(y2, 12, 31)), "year") \
             if 0 < y2 - y1 <= 50 else None
-    dated = (any(_context(grammar, name, text, first)
-                 for name in ("year_preposition", "qualifier", "noun", "year_and"))
+    dated = (_context(grammar, "year_context", text, first)
              or (_context(grammar, "determiner", text, first)  # "the 2019 elections"
                  and _context(grammar, "noun_after", text, last))
              or (_context(grammar, "year_comma", text, first)  # "2018, 2019 and 2020"

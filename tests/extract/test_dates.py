@@ -294,3 +294,18 @@ def test_word_start_regex_matches_what_a_case_insensitive_trie_matches(text: str
     for probe in (text, text.upper(), f"{text} {text.title()} May K\u212aelvin ſept ÏLE"):
         assert ([match.span() for match in fast.finditer(probe)]
                 == [match.span() for match in plain.finditer(probe)])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(st.sampled_from([*_TOKENS, "in", "by", "l'édition", "elections",
+                                           "mid", "early", "et", "à"]),
+                          st.sampled_from(_SEPARATORS)), max_size=10),
+       st.integers(min_value=0, max_value=120))
+def test_combined_contexts_are_any_of_their_parts(pieces: list[tuple[str, str]],
+                                                  position: int) -> None:
+    paragraph = "".join(token + separator for token, separator in pieces)
+    position = min(position, len(paragraph))
+    grammar = dates._grammar(("en", "fr"))
+    for combined, parts in dates._EITHER.items():
+        assert (dates._context(grammar, combined, paragraph, position) is not None) == any(
+            dates._context(grammar, part, paragraph, position) is not None for part in parts)
