@@ -87,20 +87,21 @@ def _rule_matches(paragraph: str, grammar: _Grammar) -> list[tuple[int, re.Match
     gives, found faster. One scan finds where a date can start (:func:`_anchors`); each rule
     is tried there alone, and only where it can start and the paragraph holds what it needs.
     Like ``finditer`` a rule looks for its next match only past the end of its last one."""
-    anchors = [(anchor.start(), _AT_DIGIT if anchor.group("digit") is not None else _AT_WORD,
-                anchor.group("month") is not None)
+    anchors = [(anchor.start(), anchor.lastgroup)  # "digit", "month" or None (another word)
                for anchor in grammar.anchors.finditer(paragraph)]
-    digit = any(kind == _AT_DIGIT for _, kind, _ in anchors)
+    kinds = {kind for _, kind in anchors}
+    digit = "digit" in kinds
     present = (_HAS_DIGIT if digit else 0) | (
         _HAS_YEAR if digit and _YEAR.search(paragraph) is not None else 0) | (
-        _HAS_MONTH if any(month for _, _, month in anchors) else 0)
-    rules = [(index, pattern, starts) for index, (pattern, _, needs, starts)
-             in enumerate(grammar.rules) if not needs & ~present]
+        _HAS_MONTH if "month" in kinds else 0)
+    at_digit, at_word = ([(index, pattern) for index, (pattern, _, needs, starts)
+                          in enumerate(grammar.rules) if starts & where and not needs & ~present]
+                         for where in (_AT_DIGIT, _AT_WORD))
     found: list[tuple[int, re.Match[str]]] = []
     ends = [0] * len(grammar.rules)
-    for position, kind, _ in anchors if rules else ():
-        for index, pattern, starts in rules:
-            if starts & kind and position >= ends[index]:
+    for position, kind in anchors if at_digit or at_word else ():
+        for index, pattern in at_digit if kind == "digit" else at_word:
+            if position >= ends[index]:
                 match = pattern.match(paragraph, position)
                 if match is not None:
                     found.append((index, match))
