@@ -9,6 +9,7 @@ Pages with no anchor fall back to trafilatura, the only adapter to it in the pac
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -51,7 +52,14 @@ def category_match(text: str, profile: SiteProfile) -> re.Match[str] | None:
     """The category-date line's match, or None."""
     if not profile.dates.category_date or len(text) > 200:
         return None
-    return compiled_pattern(profile.dates.category_date).match(text)
+    return _category_match(text, profile.dates.category_date)
+
+
+@functools.lru_cache(maxsize=1024)
+def _category_match(text: str, pattern: str) -> re.Match[str] | None:
+    """(Cached: the layout asks it twice of a page's lines, and menus and sidebars repeat
+    from page to page.)"""
+    return compiled_pattern(pattern).match(text)
 
 
 def _is_trail(block: Block, profile: SiteProfile) -> bool:
