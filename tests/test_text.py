@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urljoin
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scraper.text import join_url
+from scraper.text import join_url, parse_date
 
 _BASES = st.builds(
     "{}://{}{}{}".format,
@@ -33,3 +34,17 @@ def _outcome(join: object, base: str, href: str) -> str:
 @given(_BASES, _HREFS)
 def test_join_url_is_urljoin(base: str, href: str) -> None:
     assert _outcome(join_url, base, href) == _outcome(urljoin, base, href)
+
+
+_DATE_TEXT = st.text(st.sampled_from("0123456789 ./-x٣"), max_size=12)
+
+
+@settings(max_examples=1000)
+@given(_DATE_TEXT, st.sampled_from(["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y",
+                                    "%Y%m%d", "%d.%m.%Y.", "%d %m %Y", "%d.%m.%y"]))
+def test_parse_date_is_strptime(text: str, form: str) -> None:
+    try:
+        expected: dt.date | None = dt.datetime.strptime(text, form).date()
+    except ValueError:
+        expected = None
+    assert parse_date(text, form) == expected

@@ -27,7 +27,7 @@ from scraper.extract.relative_dates import (
     phrase_regex, relative_grammar, resolve_yearless, search_before)
 from scraper.models import DateMention, Precision
 from scraper.profile import DateWords, SiteProfile
-from scraper.text import after_initial, initial_class
+from scraper.text import after_initial, initial_class, parse_date
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 _END = r"(?![\w/]|[,.]\d)"
@@ -46,10 +46,9 @@ def extract_published(text: str, profile: SiteProfile,
     """Date and raw date of a category-date line already matched by the profile."""
     raw = pattern_match.group("date")
     for form in profile.dates.formats:
-        try:
-            return dt.datetime.strptime(raw, form).date(), raw
-        except ValueError:
-            continue
+        day = parse_date(raw, form)
+        if day is not None:
+            return day, raw
     return None
 
 

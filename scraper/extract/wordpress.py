@@ -22,7 +22,7 @@ from scraper.extract.meta import parse_iso_date
 from scraper.extract.relative_dates import date_vocabulary, normalise
 from scraper.models import Dateline
 from scraper.profile import SiteProfile, WordPressRules, compiled_pattern
-from scraper.text import normalise_space
+from scraper.text import normalise_space, parse_date
 
 MAX_DATE_LINE = 40
 """A line longer than this is not a date line."""
@@ -116,10 +116,9 @@ def published(document: Document, profile: SiteProfile) -> tuple[dt.date, str] |
         if not block.is_content or len(block.text) > MAX_DATE_LINE:
             continue
         for form in profile.dates.formats:
-            try:
-                return dt.datetime.strptime(block.text.strip(), form).date(), block.text.strip()
-            except ValueError:
-                continue
+            day = parse_date(block.text.strip(), form)
+            if day is not None:
+                return day, block.text.strip()
     return None
 
 
