@@ -187,8 +187,10 @@ def detect_language(body: list[Block] | list[str], document: Document,
     language only when the body is too short to tell."""
     notes = {note.casefold() for note in profile.content.interface_notes}
     texts = [item.text if isinstance(item, Block) else item for item in body]
-    # The lines read as one text (a word never spans a line break): one tokenizer pass.
-    counts = Counter(words("\n".join(text for text in texts if text.casefold() not in notes)))
+    counts: Counter[str] = Counter()
+    for text in texts:  # line by line: the cleaner has already read these lines
+        if text.casefold() not in notes:
+            counts.update(words(text))
     language = language_of_words(counts, load_common_words().stopwords)
     if language is None:
         declared = document.meta.get("html_lang", "").split("-")[0].lower()
