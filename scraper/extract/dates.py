@@ -19,7 +19,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from scraper.extract.relative_dates import (
     NEVER, DateVocabulary, Found, RelativeGrammar, Span, any_of, atoms, date_vocabulary, ending,
@@ -39,6 +39,7 @@ _AT_DIGIT, _AT_WORD = 1, 2
 """Where a rule's match can start (bits of a rule's ``starts``): at a number, at a word."""
 _YEAR = re.compile(YEAR)
 _Builder = Callable[[re.Match[str], "_Grammar", "dt.date | None"], "Found | None"]
+_Tried = list[tuple[int, re.Pattern[str]]]
 
 
 def extract_published(text: str, profile: SiteProfile,
@@ -62,7 +63,7 @@ def extract_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
     ['3-7 October 2022', 'last March']
     """
     grammar = _grammar(languages)
-    return tuple(found.mention for paragraph in paragraphs if paragraph
+    return tuple(found.mention(paragraph) for paragraph in paragraphs if paragraph
                  for found in _paragraph_mentions(paragraph, grammar, published))
 
 
@@ -93,9 +94,7 @@ def _rule_matches(paragraph: str, grammar: _Grammar) -> list[tuple[int, re.Match
     present = (_HAS_DIGIT if digit else 0) | (
         _HAS_YEAR if digit and _YEAR.search(paragraph) is not None else 0) | (
         _HAS_MONTH if "month" in kinds else 0)
-    at_digit, at_word = ([(index, pattern) for index, (pattern, _, needs, starts)
-                          in enumerate(grammar.rules) if starts & where and not needs & ~present]
-                         for where in (_AT_DIGIT, _AT_WORD))
+    at_digit, at_word = grammar.tried[present]
     found: list[tuple[int, re.Match[str]]] = []
     ends = [0] * len(grammar.rules)
     for position, kind in anchors if at_digit or at_word else ():
@@ -118,14 +117,12 @@ def _without_overlaps(candidates: list[Found]) -> list[Found]:
 
 def _qualified(found: Found, paragraph: str, grammar: _Grammar) -> Found:
     """``found`` with a fuzzy qualifier before it taken into its text ("mid-December")."""
-    if found.mention.precision == "day":
+    if found.precision == "day":
         return found
     qualifier = _context(grammar, "qualifier", paragraph, found.char_start)
     if qualifier is None:
         return found
-    text = paragraph[qualifier.start():found.char_end]
-    return replace(found, char_start=qualifier.start(),
-                   mention=found.mention.model_copy(update={"text": text}))
+    return found._replace(char_start=qualifier.start())
 
 
 # --- the grammar built from the vocabulary -----------------------------------------------
@@ -138,6 +135,9 @@ class _Grammar:
     its matches can start (_AT_* bits)."""
     anchors: re.Pattern[str]
     """Every place a rule's match can start (:func:`_anchors`)."""
+    tried: dict[int, tuple[_Tried, _Tried]]
+    """What a paragraph holds (_HAS_* bits) -> the rules worth trying there, (index,
+    pattern) of those that can start at a number and of those that can start at a word."""
     contexts: dict[str, re.Pattern[str]]
     """Name -> what must stand just before a candidate (searched up to its start) or just
     after it (matched at its end, names ending in "_after")."""
@@ -148,7 +148,15 @@ class _Grammar:
 def _grammar(languages: tuple[str, ...]) -> _Grammar:
     vocabulary = date_vocabulary(languages)
     parts = _parts(vocabulary)
-    return _Grammar(vocabulary=vocabulary, rules=_rules(parts), anchors=_anchors(vocabulary),
+    rules = _rules(parts)
+    def tried(present: int, where: int) -> _Tried:
+        return [(index, pattern) for index, (pattern, _, needs, starts) in enumerate(rules)
+                if where & starts and not needs & ~present]
+
+    every = range((_HAS_DIGIT | _HAS_YEAR | _HAS_MONTH) + 1)
+    return _Grammar(vocabulary=vocabulary, rules=rules, anchors=_anchors(vocabulary),
+                    tried={present: (tried(present, _AT_DIGIT), tried(present, _AT_WORD))
+                           for present in every},
                     contexts=_contexts(parts, vocabulary.words),
                     relative=relative_grammar(vocabulary.words))
 
@@ -305,9 +313,7 @@ def _found(match: re.Match[str], span: Span | None, precision: Precision, *,
     last = match.end("date") if char_end is None else char_end
     if span is None or span[1] < span[0]:
         return None
-    mention = DateMention(text=match.string[first:last], start=span[0], end=span[1],
-                          precision=precision)
-    return Found(first, last, mention)
+    return Found(first, last, span, precision)
 
 
 def _month(name: str, grammar: _Grammar) -> int:

@@ -27,7 +27,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from scraper.models import DateMention, Precision
 from scraper.profile import DateWords, load_lexicon
@@ -44,13 +44,19 @@ RelativeTable = dict[str, tuple[Precision, int]]
 """Normalised phrase -> (unit, offset from the publication date in that unit)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A date mention and the character span of its text in the paragraph."""
+class Found(NamedTuple):
+    """A date read in a paragraph: the characters of its text, and what it means. Its
+    :class:`DateMention` is only made (and validated) for the readings kept."""
 
     char_start: int
     char_end: int
-    mention: DateMention
+    span: Span
+    precision: Precision
+    relative: bool = False
+
+    def mention(self, paragraph: str) -> DateMention:
+        return DateMention(text=paragraph[self.char_start:self.char_end], start=self.span[0],
+                           end=self.span[1], precision=self.precision, relative=self.relative)
 
 
 # --- lexicon words as regular expressions -----------------------------------------------
@@ -262,9 +268,8 @@ def find_relative_phrases(paragraph: str, grammar: RelativeGrammar,
             start, end = relative_span(unit, offset, published)
         except (ValueError, OverflowError):  # past the ends of the calendar: no such date
             continue
-        mention = DateMention(text=match.group("date"), start=start, end=end, precision=unit,
-                              relative=True)
-        found.append(Found(match.start("date"), match.end("date"), mention))
+        found.append(Found(match.start("date"), match.end("date"), (start, end), unit,
+                           relative=True))
     return found
 
 
@@ -305,6 +310,4 @@ def resolve_yearless(paragraph: str, char_start: int, char_end: int, *,
         span = nearest_span(make, published)
     if span is None or span[1] < span[0]:
         return None
-    mention = DateMention(text=paragraph[char_start:char_end], start=span[0], end=span[1],
-                          precision=precision, relative=bool(year_phrase or named))
-    return Found(char_start, char_end, mention)
+    return Found(char_start, char_end, span, precision, relative=bool(year_phrase or named))
