@@ -4,6 +4,7 @@ from markup, pager links, translations, topics from tags, body language."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import Counter
 
@@ -112,7 +113,7 @@ def extract_pager(document: Document, profile: SiteProfile) -> tuple[str | None,
         if not block.is_kept or block.furniture == "sidebar":
             continue
         for link in block.links:
-            label = _PAGER_NOISE.sub(" ", link.text).strip().casefold()
+            label = _pager_label(link.text)
             if label in next_words and next_url is None:
                 next_url = link.url
             elif label in previous_words and previous_url is None:
@@ -127,6 +128,12 @@ def extract_pager(document: Document, profile: SiteProfile) -> tuple[str | None,
         if ("prev" in rel or "previous" in rel) and previous_url is None:
             previous_url = href
     return _http(previous_url), _http(next_url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _pager_label(text: str) -> str:
+    """A link's text as pager words are compared with it (cached: menus repeat)."""
+    return _PAGER_NOISE.sub(" ", text).strip().casefold()
 
 
 def _http(url: str | None) -> str | None:
