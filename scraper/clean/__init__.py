@@ -24,6 +24,9 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.clean.artefacts import repair_migration_artefacts
 from scraper.clean.charset import decode_html
+from scraper.clean.elements import (
+    BLOCK_TAGS, FURNITURE_ROLES, FURNITURE_TAGS, HIDDEN_CLASS_WORDS, NO_ATTRIBUTES, OUTSIDE,
+    Context, attribute_reader)
 from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
 from scraper.document import (
@@ -37,20 +40,8 @@ SKIPPED_TAGS = frozenset(
     "script style noscript template svg math iframe object embed head select option "
     "textarea button input canvas video audio map title meta link".split()
 )
-BLOCK_TAGS = frozenset(
-    "html body p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul "
-    "ol dl dt dd table tbody thead tfoot tr td th caption blockquote pre figure figcaption "
-    "address hr form fieldset legend center details summary".split()
-)
 MARKUP_TAGS = frozenset({"meta", "title", "link", "script"})
 """Skipped elements the walk keeps for the markup hints (meta tags, JSON-LD, rel links)."""
-FURNITURE_TAGS = {"header": "header", "nav": "navigation", "footer": "footer",
-                  "aside": "sidebar", "form": "form"}
-FURNITURE_ROLES = {"banner": "header", "navigation": "navigation", "contentinfo": "footer",
-                   "complementary": "sidebar", "search": "sidebar"}
-HIDDEN_CLASS_WORDS = frozenset({"hidden", "hide", "invisible", "d-none", "visually-hidden"})
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_CLASS_SPLIT = re.compile(r"[\s_]+|(?<=[a-z])-(?=[a-z])")
 MIN_SPAM_WORDS = 6
 """Blocks shorter than this are never scored as spam (only known markers remove them)."""
 _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
@@ -58,107 +49,19 @@ _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
 
 @dataclass(slots=True)
 class _Frame:
-    """State of one open element during the walk."""
+    """One open element during the walk."""
 
     node: LexborNode | None
-    tag: str
     element: int
-    block_tag: str
-    furniture: str | None
-    marks: frozenset[str]
-    hidden: bool
+    context: Context
     list_id: int | None
     ordered: bool
-    in_article: bool
-    block_hidden: bool = False
-    parent_hidden: bool = False
-    """Whether the nearest block-level ancestor (or self) is hidden: a hidden inline element
-    inside a visible paragraph is cut out of the line, not allowed to hide it."""
     link_start: int = -1
     href: str | None = None
 
 
-_OUTSIDE = _Frame(node=None, tag="", element=-1, block_tag="div", furniture=None,
-                  marks=frozenset(), hidden=False, list_id=None, ordered=False, in_article=False)
+_OUTSIDE = _Frame(node=None, element=-1, context=OUTSIDE, list_id=None, ordered=False)
 """The parent of the root element."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Attributes:
-    """What the walk reads from an element's attributes."""
-
-    name: str
-    """id, class and itemprop, lower case (``Document.names``)."""
-    furniture_words: frozenset[str]
-    """The element's id/class/aria-label words that name page furniture."""
-    kind: str | None
-    """The furniture those words or the ARIA role name."""
-    role_kind: str | None
-    main: bool
-    """role="main"."""
-    hidden: bool
-    """hidden, aria-hidden="true" or an inline style that hides."""
-    hidden_class: bool
-    """A class token that hides ("d-none"); ignored on <html> and <body>."""
-
-
-_READ_ATTRIBUTES = frozenset(
-    {"id", "class", "itemprop", "role", "aria-label", "style", "aria-hidden", "hidden"})
-"""The attributes :class:`_AttributeReader` reads."""
-_NO_ATTRIBUTES = _Attributes(name="  ", furniture_words=frozenset(), kind=None, role_kind=None,
-                             main=False, hidden=False, hidden_class=False)
-
-
-class _AttributeReader:
-    """Reads elements' attributes, remembering each combination once read: pages repeat
-    the same classes on element after element."""
-
-    MAX_REMEMBERED = 20_000
-
-    def __init__(self, word_kinds: dict[str, str]) -> None:
-        self.word_kinds = word_kinds
-        self.known: dict[tuple[str | bool | None, ...], _Attributes] = {}
-
-    def read(self, attributes: dict[str, str | None]) -> _Attributes:
-        if _READ_ATTRIBUTES.isdisjoint(attributes):
-            return _NO_ATTRIBUTES  # most elements: none, or only href, src, alt, lang...
-        get = attributes.get
-        key = (get("id"), get("class"), get("itemprop"), get("role"), get("aria-label"),
-               get("style"), get("aria-hidden"), "hidden" in attributes)
-        known = self.known.get(key)
-        if known is None:
-            if len(self.known) >= self.MAX_REMEMBERED:
-                self.known.clear()
-            known = self.known[key] = self._read(*key)
-        return known
-
-    def _read(self, ident: str | bool | None, classes: str | bool | None,
-              itemprop: str | bool | None, role: str | bool | None, label: str | bool | None,
-              style: str | bool | None, aria_hidden: str | bool | None,
-              hidden: str | bool | None) -> _Attributes:
-        ident, classes, itemprop = str(ident or ""), str(classes or ""), str(itemprop or "")
-        role = str(role or "").lower()
-        own_words = {word for word in _CLASS_SPLIT.split(f"{ident} {classes} {label or ''}"
-                                                         .lower()) if word}
-        furniture_words = frozenset(own_words & self.word_kinds.keys())
-        # The innermost, most specific hint wins: class words, then the tag, then the role.
-        return _Attributes(
-            name=f"{ident} {classes} {itemprop}".lower(),
-            furniture_words=furniture_words,
-            kind=self.word_kinds[min(furniture_words)] if furniture_words else None,
-            role_kind=FURNITURE_ROLES.get(role),
-            main=role == "main",
-            hidden=bool(hidden) or str(aria_hidden or "").lower() == "true"
-            or bool(_HIDDEN_STYLE.search(str(style or ""))),
-            # Whole class tokens only ("d-none" hides, "field-label-hidden" does not).
-            hidden_class=bool(set(classes.lower().split()) & HIDDEN_CLASS_WORDS),
-        )
-
-
-@functools.cache
-def _attribute_reader(furniture: tuple[tuple[str, tuple[str, ...]], ...]) -> _AttributeReader:
-    """One reader per profile's furniture words, kept across pages."""
-    return _AttributeReader({word: kind for kind, listed in furniture for word in listed})
 
 
 class _Renderer:
@@ -167,7 +70,7 @@ class _Renderer:
     def __init__(self, url: str, profile: SiteProfile, options: CleanOptions) -> None:
         self.url = url
         self.options = options
-        self.reader = _attribute_reader(tuple(
+        self.reader = attribute_reader(tuple(
             (kind, tuple(listed)) for kind, listed in profile.content.furniture.items()))
         self.blocks: list[Block] = []
         self.parents: list[int] = []
@@ -247,38 +150,19 @@ class _Renderer:
         self.parents.append(parent.element)
         self.tags.append(tag)
         attributes = node.attributes
-        read = self.reader.read(attributes) if attributes else _NO_ATTRIBUTES
+        read = self.reader.read(attributes) if attributes else NO_ATTRIBUTES
         self.names.append(read.name)
-        is_block = tag in BLOCK_TAGS
-        if is_block and self.owner is not None:
+        context = self.reader.context(parent.context, tag, read)
+        if context.is_block and self.owner is not None:
             self._flush()
-        furniture = parent.furniture
-        marks = parent.marks
-        in_article = parent.in_article or tag in ("article", "main") or read.main
-        if read.furniture_words:
-            marks = marks | read.furniture_words
-        kind = read.kind or FURNITURE_TAGS.get(tag) or read.role_kind
-        if kind == "header" and in_article:
-            kind = None  # an article's own <header> holds its headline and date
-        if kind is not None and tag not in ("html", "body"):
-            furniture = kind
-        # Classes on <html>/<body> describe the page, not its visibility.
-        hidden = parent.hidden or read.hidden or (
-            read.hidden_class and tag not in ("html", "body"))
-        list_id = parent.list_id
-        ordered = parent.ordered
-        if tag in ("ul", "ol"):
-            list_id, ordered = element, tag == "ol"
-        # Positional: half the cost of keywords, once per element of the page (the order of
-        # _Frame's fields: node, tag, element, block_tag, furniture, marks, hidden, list_id,
-        # ordered, in_article, block_hidden, parent_hidden).
-        frame = _Frame(node, tag, element, tag if is_block else parent.block_tag, furniture,
-                       marks, hidden, list_id, ordered, in_article,
-                       hidden if is_block or parent is _OUTSIDE else parent.block_hidden,
-                       parent.hidden)
+        if context.list_tag is None:
+            frame = _Frame(node, element, context, parent.list_id, parent.ordered)
+        else:
+            frame = _Frame(node, element, context, element, context.list_tag == "ol")
         if tag == "time" and attributes.get("datetime"):
             self.times.append(TimeMark(datetime=attributes.get("datetime") or "",
-                                       furniture=furniture if not hidden else "hidden"))
+                                       furniture="hidden" if context.hidden
+                                       else context.furniture))
         elif tag == "a":
             frame.href = attributes.get("href")
             frame.link_start = len(self.pieces)
@@ -290,7 +174,7 @@ class _Renderer:
         return frame
 
     def _exit(self, frame: _Frame) -> None:
-        if self.hidden_pieces and frame.hidden and not frame.parent_hidden:
+        if self.hidden_pieces and frame.context.hidden and not frame.context.parent_hidden:
             self._emit_hidden(frame)
         if frame.href is not None and self.pieces:
             start = min(frame.link_start, len(self.pieces))
@@ -300,7 +184,7 @@ class _Renderer:
                     and _resolvable(self.url, href):
                 self.links.append(Link(text=text, href=href, base=self.url))
                 self.link_chars += len(text)
-        if frame.block_tag == frame.tag and self.owner is not None:
+        if frame.context.is_block and self.owner is not None:
             self._flush()
 
     def _emit_hidden(self, frame: _Frame) -> None:
@@ -308,14 +192,15 @@ class _Renderer:
         self.hidden_pieces = []
         if text:
             self.blocks.append(Block(position=len(self.blocks), text=text, kind="span",
-                                     element=frame.element, furniture=frame.furniture,
-                                     marks=frame.marks, dropped="hidden"))
+                                     element=frame.element,
+                                     furniture=frame.context.furniture,
+                                     marks=frame.context.marks, dropped="hidden"))
 
     def _add_text(self, text: str, frame: _Frame) -> None:
         if len(text) > self.options.max_text_chars - self.text_chars:
             text = text[: max(0, self.options.max_text_chars - self.text_chars) + 1]
         self.text_chars += len(text)
-        if frame.hidden and not frame.block_hidden:
+        if frame.context.hidden and not frame.context.block_hidden:
             self.hidden_pieces.append(text)  # hidden inline text: a block of its own
             return
         if not self.pieces and not text.strip():
@@ -330,20 +215,21 @@ class _Renderer:
             return  # nothing was written since the last line (no text, so no links)
         text = normalise_space("".join(self.pieces))
         if text:
-            in_list = owner.block_tag == "li" and owner.list_id is not None
+            context = owner.context
+            in_list = context.block_tag == "li" and owner.list_id is not None
             self.blocks.append(
                 Block(
                     position=len(self.blocks),
                     text=text,
-                    kind=owner.block_tag,
+                    kind=context.block_tag,
                     element=owner.element,
                     links=tuple(self.links),
                     link_chars=min(self.link_chars, len(text)),
                     list_id=owner.list_id if in_list else None,
                     ordered=owner.ordered if in_list else False,
-                    furniture=owner.furniture,
-                    marks=owner.marks,
-                    dropped="hidden" if owner.hidden else None,
+                    furniture=context.furniture,
+                    marks=context.marks,
+                    dropped="hidden" if context.hidden else None,
                 )
             )
         self.pieces = []
