@@ -42,6 +42,8 @@ SKIPPED_TAGS = frozenset(
 )
 MARKUP_TAGS = frozenset({"meta", "title", "link", "script"})
 """Skipped elements the walk keeps for the markup hints (meta tags, JSON-LD, rel links)."""
+_NOT_LINK_STARTS = frozenset("jJmM#")
+"""First characters of the hrefs that are not links (javascript:, mailto:, #)."""
 MIN_SPAM_WORDS = 6
 """Blocks shorter than this are never scored as spam (only known markers remove them)."""
 _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
@@ -177,12 +179,14 @@ class _Renderer:
         if self.hidden_pieces and frame.context.hidden and not frame.context.parent_hidden:
             self._emit_hidden(frame)
         if frame.href is not None and self.pieces:
-            start = min(frame.link_start, len(self.pieces))
-            text = normalise_space("".join(self.pieces[start:]))
+            pieces = self.pieces
+            start = min(frame.link_start, len(pieces))
+            text = normalise_space(pieces[start] if start == len(pieces) - 1
+                                   else "".join(pieces[start:]))
             href = frame.href.strip()
-            if text and href and not href.lower().startswith(("javascript:", "mailto:", "#")) \
-                    and _resolvable(self.url, href):
-                self.links.append(Link(text=text, href=href, base=self.url))
+            if text and href and not (href[0] in _NOT_LINK_STARTS and href.lower().startswith(
+                    ("javascript:", "mailto:", "#"))) and _resolvable(self.url, href):
+                self.links.append(Link(text, href, self.url))
                 self.link_chars += len(text)
         if frame.context.is_block and self.owner is not None:
             self._flush()
@@ -217,21 +221,13 @@ class _Renderer:
         if text:
             context = owner.context
             in_list = context.block_tag == "li" and owner.list_id is not None
-            self.blocks.append(
-                Block(
-                    position=len(self.blocks),
-                    text=text,
-                    kind=context.block_tag,
-                    element=owner.element,
-                    links=tuple(self.links),
-                    link_chars=min(self.link_chars, len(text)),
-                    list_id=owner.list_id if in_list else None,
-                    ordered=owner.ordered if in_list else False,
-                    furniture=context.furniture,
-                    marks=context.marks,
-                    dropped="hidden" if context.hidden else None,
-                )
-            )
+            # Positional, in Block's field order: position, text, kind, element, links,
+            # link_chars, list_id, ordered, furniture, marks, dropped.
+            self.blocks.append(Block(
+                len(self.blocks), text, context.block_tag, owner.element, tuple(self.links),
+                min(self.link_chars, len(text)), owner.list_id if in_list else None,
+                owner.ordered if in_list else False, context.furniture, context.marks,
+                "hidden" if context.hidden else None))
         self.pieces = []
         self.links = []
         self.link_chars = 0

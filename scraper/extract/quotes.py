@@ -454,6 +454,10 @@ def _extend(quote: Quote, texts: list[str], span: _Span) -> Quote:
     })
 
 
+_INLINE_COLON = re.compile(r"\s:\s+(?=[A-ZÀ-Ý])|:\s+(?=[A-ZÀ-Ý])")
+"""A statement's colon inside its paragraph: "NAME declared: The ..."."""
+
+
 def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list[_Span],
                      words: QuoteWords, registry: Registry) -> list[Quote]:
     """Add statements introduced by a colon with no quote marks, in reading order."""
@@ -462,7 +466,7 @@ def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list
     for number, paragraph in enumerate(paragraphs):
         if number in quoted:
             continue
-        inline = re.search(r"\s:\s+(?=[A-ZÀ-Ý])|:\s+(?=[A-ZÀ-Ý])", paragraph)
+        inline = _INLINE_COLON.search(paragraph) if ":" in paragraph else None
         if paragraph.rstrip().endswith(":") and number + 1 < len(paragraphs) \
                 and number + 1 not in quoted:
             count = _statement_paragraphs(paragraphs, number + 1, words)
