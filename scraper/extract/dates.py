@@ -22,8 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from scraper.extract.relative_dates import (
-    NEVER, DateVocabulary, Found, RelativeGrammar, Span, any_of, atoms, date_vocabulary, ending,
-    find_relative_phrases, joiner, month_end, month_span, nearest_span, normalise,
+    DateVocabulary, Found, Part, RelativeGrammar, Span, any_of, atoms, date_vocabulary,
+    ending, find_relative_phrases, joiner, month_end, month_span, nearest_span, normalise,
     phrase_regex, relative_grammar, resolve_yearless, search_before)
 from scraper.models import DateMention, Precision
 from scraper.profile import DateWords, SiteProfile
@@ -157,7 +157,7 @@ def _grammar(languages: tuple[str, ...]) -> _Grammar:
     return _Grammar(vocabulary=vocabulary, rules=rules, anchors=_anchors(vocabulary),
                     tried={present: (tried(present, _AT_DIGIT), tried(present, _AT_WORD))
                            for present in every},
-                    contexts=_contexts(parts, vocabulary.words),
+                    contexts=_contexts(parts, vocabulary),
                     relative=relative_grammar(vocabulary.words))
 
 
@@ -194,7 +194,6 @@ class _Parts:
     join: str
     opener: str
     pair: str
-    qualifiers: str
     words: DateWords
 
 
@@ -206,8 +205,6 @@ def _parts(vocabulary: DateVocabulary) -> _Parts:
     span_join = joiner(word for word in vocabulary.joiners if normalise(word) not in pairs)
     hyphenated = "|".join(rf"(?<={phrase_regex(word)})"
                           for word in words.qualifiers if word.endswith("-"))  # "mid-2023"
-    qualifiers = "|".join(phrase_regex(word) + ("" if word.endswith("-") else r"\s+")
-                          for word in sorted(words.qualifiers, key=len, reverse=True))
     return _Parts(
         # Every date starts with a letter or digit: \b first rejects most positions at once
         # (regexes are tried at every position); then not after "/", "." or a hyphen ("COVID-19",
@@ -226,7 +223,6 @@ def _parts(vocabulary: DateVocabulary) -> _Parts:
         join=rf"(?(between){day_join}|{span_join})",  # "and" joins months, years after "between"
         opener=rf"(?:(?P<between>{any_of(words.range_openers)})\s+)?",
         pair=any_of(words.pair_joiners),
-        qualifiers=f"(?:{qualifiers})" if qualifiers else NEVER,
         words=words)
 
 
@@ -261,21 +257,10 @@ def _rules(parts: _Parts) -> tuple[tuple[re.Pattern[str], _Builder, int, int], .
                  for regex, build, needs, starts in rules)
 
 
-def _contexts(parts: _Parts, words: DateWords) -> dict[str, re.Pattern[str]]:
+def _contexts(parts: _Parts, vocabulary: DateVocabulary) -> dict[str, re.Pattern[str]]:
+    words = vocabulary.words
     noun, pair = any_of(words.year_nouns), parts.pair
-    before = {  # what stands just before a candidate
-        "qualifier": parts.qualifiers,
-        "day_preposition": rf"{any_of(words.day_prepositions)}\s+",
-        "month_preposition": rf"{any_of(words.month_prepositions)}\s+",
-        "month_list": rf"{parts.month}(?:\s*,|\s+{pair})\s+",  # "March and April"
-        "year_preposition": rf"{any_of(words.year_prepositions)}\s+",
-        # "l'édition 2019", "les élections (municipales) de 2020"
-        "noun": rf"{noun}(?:(?:\s+[^\W\d_]+)?\s+{any_of(words.year_noun_links)})?\s+",
-        "determiner": rf"{any_of(words.year_determiners)}\s+",
-        "year_and": rf"{YEAR}\s+{pair}\s+",  # "in 2019 and 2020"
-        "year_comma": rf"{YEAR}\s*,\s+",
-        "decade_word": rf"{any_of(words.decade_words)}\s+",  # "années 1990"
-    }
+    before = _before(parts, vocabulary)
     after = {  # what follows it
         # "March, April and May 2019": the list's year
         "month_list_after":
@@ -285,12 +270,40 @@ def _contexts(parts: _Parts, words: DateWords) -> dict[str, re.Pattern[str]]:
         "year_list_after": rf"(?:\s*,\s*{YEAR})*,?\s+{pair}\s+{YEAR}(?!\d)",
     }
     # Any one of several contexts, in one search instead of one each.
-    either = {name: "(?:" + "|".join(f"(?:{before[each]})" for each in names) + ")"
-              for name, names in _EITHER.items()}
-    return {**{name: ending(regex) for name, regex in {**before, **either}.items()},
+    return {**{name: ending(part) for name, part in before.items()},
+            **{name: ending(*(before[each] for each in names))
+               for name, names in _EITHER.items()},
             **{name: re.compile(regex, re.IGNORECASE) for name, regex in after.items()}}
 
 
+def _before(parts: _Parts, vocabulary: DateVocabulary) -> dict[str, Part]:
+    """What may stand just before a candidate: words, then a regex."""
+    words, pair = vocabulary.words, parts.pair
+    months = [atoms(name) for name in (*vocabulary.months,
+                                       *(f"{name}." for name in vocabulary.abbreviations))]
+    return {
+        "qualifier": ([[*atoms(word), *([] if word.endswith("-") else [r"\s+"])]
+                       for word in words.qualifiers], ""),
+        "day_preposition": (_atoms(words.day_prepositions), r"\s+"),
+        "month_preposition": (_atoms(words.month_prepositions), r"\s+"),
+        "month_list": (months, rf"(?:\s*,|\s+{pair})\s+"),  # "March and April"
+        "year_preposition": (_atoms(words.year_prepositions), r"\s+"),
+        # "l'édition 2019", "les élections (municipales) de 2020"
+        "noun": (_atoms(words.year_nouns),
+                 rf"(?:(?:\s+[^\W\d_]+)?\s+{any_of(words.year_noun_links)})?\s+"),
+        "determiner": (_atoms(words.year_determiners), r"\s+"),
+        "year_and": (_YEAR_ATOMS, rf"\s+{pair}\s+"),  # "in 2019 and 2020"
+        "year_comma": (_YEAR_ATOMS, r"\s*,\s+"),
+        "decade_word": (_atoms(words.decade_words), r"\s+"),  # "années 1990"
+    }
+
+
+def _atoms(words: tuple[str, ...]) -> list[list[str]]:
+    return [atoms(word) for word in words]
+
+
+_YEAR_ATOMS = [["1", "[89]", r"\d", r"\d"], ["2", "0", r"\d", r"\d"]]
+"""YEAR as regex atoms, character by character."""
 _EITHER = {"month_context": ("month_preposition", "qualifier", "month_list"),
            "year_context": ("year_preposition", "qualifier", "noun", "year_and")}
 """Contexts asked as "any of these": each is one search."""

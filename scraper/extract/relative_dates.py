@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from scraper.models import DateMention, Precision
 from scraper.profile import DateWords, load_lexicon
-from scraper.text import trie_regex, word_start_regex
+from scraper.text import after_initial, initial_class, trie_regex, word_start_regex
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -106,9 +106,19 @@ def joiner(words: Iterable[str]) -> str:
     return rf"(?:\s*{symbols}\s*|\s+{names}\s+)"
 
 
-def ending(regex: str) -> re.Pattern[str]:
-    """A context that must end right where a candidate starts (searched up to it)."""
-    return re.compile(rf"(?<!\w){regex}$", re.IGNORECASE)
+Part = tuple[list[list[str]], str]
+"""Words (each a list of regex atoms) and the regex that must follow any of them."""
+
+
+def ending(*parts: Part) -> re.Pattern[str]:
+    """A context that must end right where a candidate starts (searched up to it): a word of
+    one of ``parts`` starting a word, then that part's regex; case-insensitive. Written as
+    :func:`scraper.text.word_start_regex` is, so that the search skips to the characters a
+    word can start with instead of trying every position of the text before the candidate.
+    """
+    words = [word for listed, _ in parts for word in listed]
+    body = "|".join(f"{after_initial(listed)}{then}" for listed, then in parts if listed)
+    return re.compile(f"{initial_class(words)}(?<!\\w.)(?i:{body or NEVER})$")
 
 
 def search_before(pattern: re.Pattern[str], paragraph: str,
@@ -250,7 +260,9 @@ def relative_grammar(words: DateWords) -> RelativeGrammar:
         phrases=re.compile(rf"(?P<date>{word_start_regex([atoms(phrase) for phrase in table])})"
                            r"(?!\w)(?!\s*\d)"),
         table=table,
-        named_before=ending(rf"(?P<word>{any_of(words.named_month_before)})\s+"),
+        named_before=re.compile(
+            rf"(?P<word>{word_start_regex([atoms(word) for word in words.named_month_before])})"
+            r"\s+$"),
         named_after=re.compile(rf"\s+(?P<word>{any_of(words.named_month_after)})(?!\w)",
                                re.IGNORECASE),
         steps=steps,

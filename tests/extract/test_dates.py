@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from scraper.extract import dates, relative_dates
 from scraper.extract.dates import extract_date_mentions
-from scraper.text import word_start_regex
+from scraper.text import trie_regex, word_start_regex
 
 PUBLISHED = dt.date(2022, 10, 20)
 
@@ -309,3 +309,28 @@ def test_combined_contexts_are_any_of_their_parts(pieces: list[tuple[str, str]],
     for combined, parts in dates._EITHER.items():
         assert (dates._context(grammar, combined, paragraph, position) is not None) == any(
             dates._context(grammar, part, paragraph, position) is not None for part in parts)
+
+
+_CONTEXT_TOKENS = [*_TOKENS, "in", "by", "l'édition", "l’édition", "elections", "élections",
+                   "municipales", "de", "mid-", "Mi-", "early", "et", "and", "since", "depuis",
+                   "the", "The", "these", "années", "ANNÉES", "end of", "fin de l'année"]
+
+
+@settings(max_examples=400)
+@given(st.lists(st.tuples(st.sampled_from(_CONTEXT_TOKENS), st.sampled_from(_SEPARATORS)),
+                max_size=10))
+def test_contexts_match_where_their_plain_regexes_match(pieces: list[tuple[str, str]]) -> None:
+    """Each context ("in", "the 2019", "mid-", ...) is written to skip ahead fast; it must
+    find what the plain case-insensitive regex of the same words finds, wherever it ends."""
+    paragraph = "".join(token + separator for token, separator in pieces)
+    grammar = dates._grammar(("en", "fr"))
+    parts = dates._before(dates._parts(grammar.vocabulary), grammar.vocabulary)
+    groups = {**{name: [name] for name in parts}, **dates._EITHER}
+    for name, members in groups.items():
+        plain = re.compile(r"(?<!\w)(?:" + "|".join(
+            f"(?:{trie_regex(parts[each][0])}){parts[each][1]}" for each in members) + ")$",
+            re.IGNORECASE)
+        for position in range(len(paragraph) + 1):
+            fast = dates._context(grammar, name, paragraph, position)
+            slow = relative_dates.search_before(plain, paragraph, position)
+            assert (fast.start() if fast else None) == (slow.start() if slow else None), name
