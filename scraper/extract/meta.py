@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter
+from itertools import chain
 
 from scraper.document import Block, Document, JsonObject
 from scraper.profile import SiteProfile, load_common_words
@@ -194,10 +195,9 @@ def detect_language(body: list[Block] | list[str], document: Document,
     language only when the body is too short to tell."""
     notes = {note.casefold() for note in profile.content.interface_notes}
     texts = [item.text if isinstance(item, Block) else item for item in body]
-    counts: Counter[str] = Counter()
-    for text in texts:  # line by line: the cleaner has already read these lines
-        if text.casefold() not in notes:
-            counts.update(words(text))
+    # Line by line (the cleaner has already read these lines), counted in one go.
+    counts = Counter(chain.from_iterable(words(text) for text in texts
+                                         if text.casefold() not in notes))
     language = language_of_words(counts, load_common_words().stopwords)
     if language is None:
         declared = document.meta.get("html_lang", "").split("-")[0].lower()
