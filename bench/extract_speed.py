@@ -1,13 +1,15 @@
 """Extraction speed: the full record per page, single core, side by side with trafilatura.
 
-    python bench/extract_speed.py [--repeat 5] [--workers] [--dask] [--json PATH]
+    python bench/extract_speed.py [--repeat 5] [--workers] [--dask] [--copies 10] [--json PATH]
 
 Times, in one run and one process, `scraper.extract` (every field of the record) and
 `trafilatura.bare_extraction` with default settings, page by page, on two corpora: the CEMR
 pages of the bundled demo archive (fixtures/demo/site, 245 pages) and the public
 article-extraction benchmark (../shared/bench, 181 pages). Pages/s is pages divided by the
 best pass; the two extractors' passes alternate, so a busier stretch of the machine's time
-falls on both alike. `--workers` also crawls the demo into a WARC file and times
+falls on both alike, and each pass starts with the page caches empty (see best_passes).
+`--workers` also crawls the demo into a WARC file, writes its pages `--copies` times over
+(2,450 pages by default, so that process start stops dominating) and times
 `scraper extract FILE.warc.gz --workers N` for N = 1 .. all cores (scale-out). `--dask`
 then times `scraper extract --dask local` on the same WARC split into 2 shards (a Dask local
 cluster, one worker process per core; needs `pip install "scraper[dask]"`).
@@ -90,17 +92,30 @@ def best_passes(functions: list[Callable[[str, str], object]], pages: Pages,
     return best
 
 
-def demo_warc(folder: Path) -> Path:
-    """Crawl the bundled demo into a WARC file in ``folder``."""
+def demo_warc(folder: Path, copies: int = 1) -> tuple[Path, int]:
+    """The bundled demo crawled into a WARC file in ``folder``, its pages written ``copies``
+    times over (a collection large enough that process and cluster start stop dominating);
+    and the number of pages in it."""
     warc = folder / "demo.warc.gz"
-    subprocess.run([sys.executable, "-m", "scraper", "demo", "-o", str(folder / "d.jsonl"),
-                    "--warc", str(warc)], cwd=ROOT, check=True, capture_output=True)
-    return warc
+    if not warc.exists():
+        subprocess.run([sys.executable, "-m", "scraper", "demo", "-o", str(folder / "d.jsonl"),
+                        "--warc", str(warc)], cwd=ROOT, check=True, capture_output=True)
+    if copies == 1:
+        return warc, len(list(read_warc_pages(warc)))
+    pages = list(read_warc_pages(warc))
+    larger = folder / f"demo-x{copies}.warc.gz"
+    if not larger.exists():
+        writer = WarcPageWriter(larger, user_agent="bench")
+        for _ in range(copies):
+            for page in pages:
+                writer.write(page)
+        writer.close()
+    return larger, len(pages) * copies
 
 
-def scaling(repeat: int, folder: Path) -> list[dict[str, float]]:
+def scaling(repeat: int, folder: Path, copies: int) -> list[dict[str, float]]:
     rows = []
-    warc = demo_warc(folder)
+    warc, count = demo_warc(folder, copies)
     for workers in range(1, (os.cpu_count() or 1) + 1):
         best = float("inf")
         for _ in range(repeat):
@@ -109,7 +124,8 @@ def scaling(repeat: int, folder: Path) -> list[dict[str, float]]:
                             "--profile", "cemr", "--workers", str(workers), "-o",
                             str(folder / "out.jsonl")], check=True, cwd=ROOT)
             best = min(best, time.perf_counter() - started)
-        rows.append({"workers": workers, "seconds": best, "pages_per_s": 245 / best})
+        rows.append({"workers": workers, "pages": count, "seconds": best,
+                     "pages_per_s": count / best})
     return rows
 
 
@@ -129,12 +145,10 @@ def split_warc(warc: Path, parts: int) -> list[Path]:
     return shards
 
 
-def dask_timing(repeat: int, folder: Path) -> dict[str, float]:
-    """`scraper extract --dask local` over the demo WARC in 2 shards, best of ``repeat``;
-    its records are checked against `--workers 1` on the whole file."""
-    warc = folder / "demo.warc.gz"
-    if not warc.exists():
-        demo_warc(folder)
+def dask_timing(repeat: int, folder: Path, copies: int) -> dict[str, float]:
+    """`scraper extract --dask local` over the demo WARC (``copies`` times over) in 2 shards,
+    best of ``repeat``; its records are checked against `--workers 1` on the whole file."""
+    warc, _ = demo_warc(folder, copies)
     shards = split_warc(warc, 2)
     expected, out = folder / "single.jsonl", folder / "dask.jsonl"
     subprocess.run([sys.executable, "-m", "scraper", "extract", str(warc), "--profile", "cemr",
@@ -157,6 +171,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--workers", action="store_true", help="also time the WARC scale-out")
+    parser.add_argument("--copies", type=int, default=10,
+                        help="the WARC of --workers and --dask holds the demo's pages this "
+                             "many times over (default 10: 2,450 pages)")
     parser.add_argument("--dask", action="store_true",
                         help="also time the WARC in 2 shards on a Dask local cluster")
     parser.add_argument("--json", help="write the figures to this file")
@@ -181,9 +198,10 @@ def main() -> int:
               f"{row['trafilatura_pages_per_s']:>17.1f}{row['ratio']:>8.2f}")
     with tempfile.TemporaryDirectory() as folder:
         if arguments.workers:
-            rows = scaling(arguments.repeat, Path(folder))
+            rows = scaling(arguments.repeat, Path(folder), arguments.copies)
             figures["scaling"] = rows
-            print("scraper extract demo.warc.gz --workers N (245 pages, process start included):")
+            print(f"scraper extract demo-x{arguments.copies}.warc.gz --workers N "
+                  f"({rows[0]['pages']:.0f} pages, process start included):")
             for row in rows:
                 print(f"  workers {row['workers']:.0f}: {row['seconds']:.2f} s, "
                       f"{row['pages_per_s']:.1f} pages/s")
@@ -191,7 +209,7 @@ def main() -> int:
             print('scraper extract --dask local: skipped, Dask is not installed '
                   '(pip install "scraper[dask]")')
         elif arguments.dask:
-            row = dask_timing(arguments.repeat, Path(folder))
+            row = dask_timing(arguments.repeat, Path(folder), arguments.copies)
             figures["dask"] = row
             print(f"scraper extract --dask local shard-1.warc.gz shard-2.warc.gz "
                   f"({row['pages']:.0f} pages, {row['shards']:.0f} shards, process start "
