@@ -1,4 +1,5 @@
-"""Pure text helpers shared by the stages: whitespace, words, language guess.
+"""Pure text helpers shared by the stages: whitespace, words, language guess, word lists
+as fast regexes, URL joining and shown dates.
 
 >>> normalise_space("  a\\xa0 b\\n c ")
 'a b c'
@@ -78,8 +79,8 @@ def word_start_regex(words: Sequence[Sequence[str]]) -> str:
     character class lets re scan for that class in C, but not when the class holds cased
     letters under the global flag, and not when the pattern opens with an assertion such as
     ``\\b``. So it opens with :func:`initial_class`, then looks back for the word start, then
-    reads the rest case-insensitively (:func:`after_initial`). About twice as fast as
-    ``(?<!\\w)(?:...)`` with re.IGNORECASE over prose, and it matches the same.
+    reads the rest case-insensitively (:func:`after_initial`). On the CEMR pages' prose it
+    scans 1.7 times as fast as ``(?<!\\w)(?:...)`` with re.IGNORECASE, and matches the same.
 
     >>> pattern = re.compile(word_start_regex([list("may"), list("mars")]))
     >>> [m.group() for m in pattern.finditer("In MAY, not dismay: Mars (and Marseille)")]

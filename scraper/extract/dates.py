@@ -149,6 +149,7 @@ def _grammar(languages: tuple[str, ...]) -> _Grammar:
     vocabulary = date_vocabulary(languages)
     parts = _parts(vocabulary)
     rules = _rules(parts)
+
     def tried(present: int, where: int) -> _Tried:
         return [(index, pattern) for index, (pattern, _, needs, starts) in enumerate(rules)
                 if where & starts and not needs & ~present]
@@ -168,8 +169,7 @@ def _anchors(vocabulary: DateVocabulary) -> re.Pattern[str]:
     weekday's start: "mar" of "mardi"). One fast scan (:func:`scraper.text.word_start_regex`)
     instead of each rule trying every position of a paragraph."""
     words = vocabulary.words
-    months = [atoms(name) for name in (*vocabulary.months,
-                                       *(f"{name}." for name in vocabulary.abbreviations))]
+    months = _month_atoms(vocabulary)
     others = [atoms(word) for word in (*vocabulary.weekdays, *words.range_openers)]
     articles = [[*atoms(word), r"\s+", r"\d"] for word in words.day_articles]
     digits = [[r"\d"]]
@@ -279,8 +279,7 @@ def _contexts(parts: _Parts, vocabulary: DateVocabulary) -> dict[str, re.Pattern
 def _before(parts: _Parts, vocabulary: DateVocabulary) -> dict[str, Part]:
     """What may stand just before a candidate: words, then a regex."""
     words, pair = vocabulary.words, parts.pair
-    months = [atoms(name) for name in (*vocabulary.months,
-                                       *(f"{name}." for name in vocabulary.abbreviations))]
+    months = _month_atoms(vocabulary)
     return {
         "qualifier": ([[*atoms(word), *([] if word.endswith("-") else [r"\s+"])]
                        for word in words.qualifiers], ""),
@@ -300,6 +299,11 @@ def _before(parts: _Parts, vocabulary: DateVocabulary) -> dict[str, Part]:
 
 def _atoms(words: tuple[str, ...]) -> list[list[str]]:
     return [atoms(word) for word in words]
+
+
+def _month_atoms(vocabulary: DateVocabulary) -> list[list[str]]:
+    """Month names and their abbreviations with a full stop ("Sept.")."""
+    return _atoms((*vocabulary.months, *(f"{name}." for name in vocabulary.abbreviations)))
 
 
 _YEAR_ATOMS = [["1", "[89]", r"\d", r"\d"], ["2", "0", r"\d", r"\d"]]
