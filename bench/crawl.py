@@ -9,7 +9,7 @@ What it does, all on 127.0.0.1:
    ``fixtures/demo/make_demo.py --items N --dense --bilingual --no-crawl-delay``: consecutive
    ids, an EN and a FR page per item (2N item pages), robots.txt without Crawl-delay (the CLI
    has no switch for ``FetchOptions.obey_crawl_delay``; its ``Disallow`` rules still apply).
-2. Serves it with :class:`scraper.mirror.Mirror` in a separate process (``_serve`` below), so
+2. Serves it with :class:`scraper.demo.mirror.Mirror` in a separate process (``_serve`` below), so
    the server does not share a GIL or a core's time slices with the crawler being measured.
    The server keeps the request log; the benchmark asks it for counts after each run.
 3. Runs each crawler as a child process and takes its peak RSS and CPU time from
@@ -69,7 +69,7 @@ ITEM_PATH = re.compile(r"^/(en|fr)/actualites/view/\d+$")
 def serve(root: Path, port: int) -> int:
     """Serve ``root`` and answer commands on stdin: "stats" (a JSON line of counts since the
     last reset), "reset", or end of input (stop)."""
-    from scraper.mirror import Mirror
+    from scraper.demo.mirror import Mirror
 
     mirror = Mirror(root, port=port).start()
     print(json.dumps({"base_url": mirror.base_url}), flush=True)

@@ -4,7 +4,7 @@
 
 Times, in one run and one process, `scraper.extract` (every field of the record) and
 `trafilatura.bare_extraction` with default settings, page by page, on two corpora: the CEMR
-pages of the bundled demo archive (fixtures/demo/site, 245 pages) and the public
+pages of the bundled demo archive (scraper/demo/archives/cemr/site, 245 pages) and the public
 article-extraction benchmark (../shared/bench, 181 pages). Pages/s is pages divided by the
 best pass; the two extractors' passes alternate, so a busier stretch of the machine's time
 falls on both alike, and each pass starts with the page caches empty (see best_passes).
@@ -36,13 +36,13 @@ sys.path.insert(0, str(ROOT))
 import trafilatura  # noqa: E402
 
 import scraper  # noqa: E402
-from scraper.export import WarcPageWriter, read_warc_pages  # noqa: E402
+from scraper.crawl.warc import WarcPageWriter, read_warc_pages  # noqa: E402
 
 Pages = list[tuple[str, str]]
 
 
 def cemr_pages() -> Pages:
-    site = ROOT / "fixtures" / "demo" / "site"
+    site = ROOT / "scraper" / "demo" / "archives" / "cemr" / "site"
     return [(path.read_text("utf-8"), f"https://ccre.org/{path.parts[-4]}/actualites/view/"
              f"{path.stem}") for path in sorted(site.glob("*/actualites/view/*.html"))]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from scraper.clean import clean_html
 from scraper.extract.main_text import extract_main_text
-from scraper.profile import load_profile
+from scraper.profiles import load_profile
 
 PROFILE = load_profile("generic")
 

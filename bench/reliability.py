@@ -8,11 +8,11 @@ What it does:
 
 1. Generates an archive of ``--items`` items (``fixtures/demo/make_demo.py --items N/2
    --dense --bilingual --no-crawl-delay``: an EN and a FR page per id, consecutive ids) and
-   serves it with :class:`scraper.mirror.Mirror` in this process.
+   serves it with :class:`scraper.demo.mirror.Mirror` in this process.
 2. Reference: ``python -m scraper crawl --base-url URL --ids FIRST-LAST --delay 0
    --concurrency 8`` without faults, uninterrupted.
 3. Faults: the same crawl (``--retries 3``, the default backoff) while the mirror injects
-   faults (:class:`scraper.mirror.Faults`: ``--rate`` of the answers, ``--permanent`` of the
+   faults (:class:`scraper.demo.mirror.Faults`: ``--rate`` of the answers, ``--permanent`` of the
    URLs always failing, Retry-After 1 s, slow answers 0.5 s, 11 MiB bodies, 3-hop redirect
    chains). Every item must be written or listed with its reason, none twice; what is
    written must equal the reference record (apart from ``fetch`` and ``url``, which names
@@ -97,7 +97,7 @@ def generate(items: int, folder: Path) -> tuple[set[str], tuple[int, int]]:
 
 def run_faults(mirror: Any, arguments: argparse.Namespace, work: Path, expected: set[str],
                ids: tuple[int, int], reference: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    from scraper.mirror import Faults
+    from scraper.demo.mirror import Faults
 
     mirror.faults = Faults(rate=arguments.rate, seed=arguments.seed,
                            permanent=arguments.permanent, retry_after=1, slow_seconds=0.5)
@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {"items": arguments.items, "rate": arguments.rate,
                                "permanent": arguments.permanent, "seed": arguments.seed}
     if sections & {"faults", "kills"}:
-        from scraper.mirror import Mirror
+        from scraper.demo.mirror import Mirror
 
         with tempfile.TemporaryDirectory(prefix="reliability-") as folder:
             work = Path(folder)

@@ -18,7 +18,7 @@ from scraper.errors import (
     RecordError,
     ScraperError,
 )
-from scraper.models import (
+from scraper.records import (
     Article,
     Breadcrumb,
     DateMention,
@@ -28,7 +28,7 @@ from scraper.models import (
     Quote,
     RemovedBlock,
 )
-from scraper.pipeline import (
+from scraper.api import (
     CrawlSettings,
     crawl,
     crawl_sync,
@@ -37,7 +37,7 @@ from scraper.pipeline import (
     fetch_article,
     fetch_article_sync,
 )
-from scraper.profile import SiteProfile, load_profile
+from scraper.profiles import SiteProfile, load_profile
 
 __all__ = [
     "Article",

@@ -20,38 +20,32 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from scraper.errors import InputError, ScraperError
-from scraper.models import Article
-from scraper.pipeline import (
-    DEFAULT_FETCH_OPTIONS,
-    EXPORT_FORMATS,
+from scraper.api import (
     CrawlEvent,
     CrawlSettings,
-    CrawlState,
     CrawlSummary,
-    FetchError,
-    FetchOptions,
-    JsonlWriter,
-    Mirror,
-    parse_as_of,
-    wayback_app,
-    wordpress_app,
     dataset_stats,
     export_records,
     extract,
     fetch_articles,
     open_crawl,
-    read_page,
     run_crawl,
-    url_from_page,
 )
+from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
+from scraper.crawl.runner import VIAS
+from scraper.crawl.state import CrawlState
+from scraper.crawl.wayback import parse_as_of
+from scraper.dataset.export import EXPORT_FORMATS
+from scraper.errors import FetchError, ScraperError
+from scraper.inputs import read_page, url_from_page
+from scraper.profiles import DEFAULT_PROFILE
+from scraper.records import Article
+from scraper.records.jsonl import JsonlWriter
 from scraper.shards import connect_dask, extract_shards_on_dask, extract_warc
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 WAYBACK_DELAY = 4.0
 """Seconds between requests to a web archive unless --delay says otherwise."""
-DEMO_FOLDERS = {"cemr": "fixtures/demo", "cemr-wp": "fixtures/wp", "wayback": "fixtures/wayback"}
-DEMO_MARKERS = {"cemr": "robots.txt", "cemr-wp": "posts.json", "wayback": "cdx.json"}
 WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
@@ -88,7 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     extract_parser.add_argument(
         "--profile",
-        help="site profile: a bundled name (cemr, generic) or a .toml file "
+        help="site profile: a bundled name (scraper/profiles/*.toml) or a .toml file "
         "(default: chosen by the URL's host)",
     )
     extract_parser.add_argument(
@@ -123,8 +117,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "interrupted, it resumes with --resume: nothing lost, nothing written twice.",
         epilog="Example: scraper crawl --site cemr -o cemr.jsonl --lang en,fr --resume",
     )
-    crawl_parser.add_argument("--site", default="cemr",
-                              help="site profile: bundled name or .toml (default: cemr)")
+    crawl_parser.add_argument("--site", default=DEFAULT_PROFILE,
+                              help="site profile: a bundled name (scraper/profiles/*.toml) "
+                              "or a .toml file (default: %(default)s)")
     crawl_parser.add_argument("--base-url", help="crawl a mirror of the site at this URL")
     crawl_parser.add_argument("-o", "--output", default="records.jsonl",
                               help="records, JSONL (default: records.jsonl; - for stdout)")
@@ -144,7 +139,7 @@ def _build_parser() -> argparse.ArgumentParser:
     crawl_parser.add_argument("--refresh", action="store_true",
                               help="with --resume: fetch done items again, conditionally "
                               "(unchanged pages cost a 304 and are not rewritten)")
-    crawl_parser.add_argument("--via", choices=["wayback"],
+    crawl_parser.add_argument("--via", choices=sorted(VIAS),
                               help="read the site's captures in a web archive (the Wayback "
                               "Machine; --base-url: another archive or a mirror of one); "
                               "default delay 4 s")
@@ -152,26 +147,26 @@ def _build_parser() -> argparse.ArgumentParser:
                               help="with --via wayback: the capture nearest DATE (YYYY, "
                               "YYYY-MM, YYYY-MM-DD), not the newest")
     crawl_parser.add_argument("--modified-after", type=_iso_date, metavar="DATE",
-                              help="a WordPress site (--site cemr-wp): only posts modified "
+                              help="a WordPress site (discovery = \"wordpress\"): only posts modified "
                               "after DATE (an incremental run)")
     _add_fetch_options(crawl_parser)
 
     demo_parser = commands.add_parser(
         "demo",
         help="serve the bundled offline archive on 127.0.0.1 and crawl it",
-        description="Serve the bundled offline archive (fixtures/demo) on 127.0.0.1 and crawl "
-        "it end to end, politeness relaxed, into a JSONL file.",
-        epilog="Example: scraper demo -o demo.jsonl",
+        description="Serve a bundled offline archive of a site (installed with the package) "
+        "on 127.0.0.1 and crawl it end to end, politeness relaxed, into a JSONL file.",
+        epilog="Example: scraper demo --site cemr-wp -o demo.jsonl",
     )
-    demo_parser.add_argument("--site", choices=["cemr", "cemr-wp"], default="cemr",
-                             help="cemr: the legacy site; cemr-wp: the WordPress site, its "
-                             "REST API served too (default: cemr)")
-    demo_parser.add_argument("--via", choices=["wayback"],
-                             help="serve web-archive captures of the legacy site (a CDX "
+    demo_parser.add_argument("--site", default=DEFAULT_PROFILE,
+                             help="the site whose archive to serve: a bundled profile with "
+                             "a demo archive (default: %(default)s)")
+    demo_parser.add_argument("--via", choices=sorted(VIAS),
+                             help="serve the site's captures in a web archive (a CDX "
                              "index and raw captures) and crawl them")
     demo_parser.add_argument("--archive", type=Path,
-                             help="the archive folder (default: fixtures/demo, fixtures/wp "
-                             "or fixtures/wayback)")
+                             help="an archive folder with a demo.toml (default: the bundled "
+                             "archive of --site)")
     demo_parser.add_argument("-o", "--output", default="demo.jsonl",
                              help="records, JSONL (default: demo.jsonl, overwritten)")
     demo_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
@@ -291,18 +286,6 @@ def _id_range(text: str) -> tuple[int, int | None]:
             last and int(last) < int(first)):
         raise argparse.ArgumentTypeError(f"expected FROM-TO or FROM-, got {text!r}")
     return int(first), int(last) if last else None
-
-
-def demo_id_range(archive: Path) -> tuple[int, int]:
-    """The first and last item id of the bundled demo archive (from its items.json)."""
-    try:
-        items = json.loads((archive / "items.json").read_text("utf-8"))
-        numbers = [int(item["id"]) for item in items]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise InputError(f"{archive}/items.json is missing or unreadable: {error}") from error
-    if not numbers:
-        raise InputError(f"{archive}/items.json lists no items")
-    return min(numbers), max(numbers)
 
 
 def _run_extract(arguments: argparse.Namespace) -> int:
@@ -445,27 +428,13 @@ def _progress(total: int) -> Iterator[Callable[[CrawlEvent, CrawlSummary], None]
 
 
 def _run_demo(arguments: argparse.Namespace) -> int:
-    source = "wayback" if arguments.via else arguments.site
-    archive = arguments.archive or Path(DEMO_FOLDERS[source])
-    served = archive / "site" if source == "cemr" else archive
-    if not (served / DEMO_MARKERS[source]).exists():
-        raise ScraperError(f"{archive} holds no demo archive of {source} "
-                           f"({DEMO_MARKERS[source]} missing): run from the repository root "
-                           "or pass --archive DIR")
-    app = None
-    if source == "cemr-wp":
-        app = wordpress_app(archive)
-    elif source == "wayback":
-        app = wayback_app(archive)
-    with Mirror(served, app=app) as mirror:
-        print(f"scraper demo: serving {served} at {mirror.base_url}", file=sys.stderr)
-        if source == "cemr":
-            first_id, last_id = demo_id_range(archive)
-            settings = CrawlSettings(site="cemr", base_url=mirror.base_url, first_id=first_id,
-                                     last_id=last_id, listing_pages=1)
-        else:
-            settings = CrawlSettings(site="cemr" if source == "wayback" else "cemr-wp",
-                                     base_url=mirror.base_url, via=arguments.via)
+    from scraper import demo  # the demo's servers and archives: this command only
+
+    archive = demo.load_archive(arguments.archive) if arguments.archive else \
+        demo.find_archive(arguments.site, arguments.via)
+    with demo.serve(archive) as mirror:
+        print(f"scraper demo: serving {archive.served} at {mirror.base_url}", file=sys.stderr)
+        settings = demo.crawl_settings(archive, mirror.base_url)
         options = DEFAULT_FETCH_OPTIONS.model_copy(
             update={"delay": 0.0, "per_host": 4, "obey_crawl_delay": False})
         state = CrawlState(":memory:")  # a demo always starts afresh

@@ -1,7 +1,8 @@
 """The data dictionary, generated from the models: ``docs/record.md`` (every field of the
 record and of its nested models, with type, description and example, and how each appears in
-the export formats) and ``docs/article.schema.json`` (the JSON Schema, as ``scraper schema``
-prints it). ``tests/test_docs_record.py`` fails while either is stale. Regenerate with::
+the export formats), ``docs/article.schema.json`` (the JSON Schema, as ``scraper schema``
+prints it) and ``docs/profile.md`` (every key of a site profile, and the strategies a profile
+can name). ``tests/test_docs_record.py`` fails while either is stale. Regenerate with::
 
     python -m scraper.docs            # from the repository root: writes both files
     python -m scraper.docs --check    # exit 1 (and name the files) when they are stale
@@ -15,14 +16,14 @@ import json
 import sys
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from scraper.export import (
+from scraper.dataset.export import (
     CHILD_TABLES,
     COLUMNS,
     FETCH_COLUMNS,
@@ -30,7 +31,10 @@ from scraper.export import (
     SQLITE_INDEXES,
     sqlite_schema,
 )
-from scraper.models import (
+from scraper.crawl.runner import DISCOVERIES, VIAS
+from scraper.extract.layouts import LAYOUTS
+from scraper.profiles import HeaderLines, SiteProfile, bundled_profiles
+from scraper.records import (
     Article,
     Breadcrumb,
     DateMention,
@@ -119,7 +123,7 @@ def type_name(annotation: object, metadata: Sequence[object] = ()) -> str:
         return " or ".join(names) + (" or null" if type(None) in arguments else "")
     if origin is typing.Literal:
         return "one of " + ", ".join(json.dumps(value) for value in arguments)
-    if origin is list:
+    if origin is list or (origin is tuple and arguments[1:] == (Ellipsis,)):
         return f"list of {type_name(arguments[0])}"
     if origin is dict:
         return f"map: {type_name(arguments[0])} → {type_name(arguments[1])}"
@@ -223,10 +227,10 @@ def record_markdown() -> str:
     """The text of ``docs/record.md``."""
     lines = [
         "# The record: data dictionary", "",
-        "<!-- Generated from scraper/models.py by `python -m scraper.docs`; do not edit. "
+        "<!-- Generated from scraper/records/models.py by `python -m scraper.docs`; do not edit. "
         "tests/test_docs_record.py fails while it is stale. -->", "",
         "One JSON object per article (JSONL), validated by the Pydantic models of "
-        "`scraper/models.py`. Field names are a public interface: fields are added, never "
+        "`scraper/records/models.py`. Field names are a public interface: fields are added, never "
         "renamed. The JSON Schema is [article.schema.json](article.schema.json) (the same as "
         "`scraper schema`). Examples come from one record (the founding page, abbreviated).",
         "", "Models: " + ", ".join(f"[{model.__name__}](#{model.__name__.lower()})"
@@ -238,10 +242,64 @@ def record_markdown() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def _table_section(title: str, model: type[BaseModel], intro: str) -> list[str]:
+    lines = [f"## {title}", "", intro, "", "| key | type | default | meaning |",
+             "|---|---|---|---|"]
+    for name, field in model.model_fields.items():
+        if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel):
+            continue  # a table of its own, below
+        kind = type_name(field.annotation, field.metadata).replace("map: text → [HeaderLines]"
+                                                                   "(#headerlines)", "tables")
+        lines.append(f"| `{name}` | {kind} | {_default(field)} | "
+                     f"{_cell(field.description or '', 400)} |")
+    return [*lines, ""]
+
+
+def _strategies(title: str, registry: Mapping[str, object]) -> list[str]:
+    lines = [f"{title}:", ""]
+    for name, strategy in registry.items():
+        function = getattr(strategy, "discover", strategy)
+        summary = (getattr(function, "__doc__", None) or "").strip().split("\n\n")[0]
+        lines.append(f"- `{name}`: {' '.join(summary.split())}".replace("``", "`"))
+    return [*lines, ""]
+
+
+def profile_markdown() -> str:
+    """The text of ``docs/profile.md``: every key a site profile may hold."""
+    lines = [
+        "# Site profiles: every key", "",
+        "<!-- Generated from scraper/profiles/__init__.py by `python -m scraper.docs`; do not "
+        "edit. tests/test_docs_record.py fails while it is stale. -->", "",
+        "A site profile is one TOML file: everything specific to a site. The bundled ones are "
+        "the files of `scraper/profiles/` (" + ", ".join(
+            f"`{name}`" for name in bundled_profiles()) + "); `--profile FILE.toml` (extract, "
+        "get) or `--site FILE.toml` (crawl) reads your own. A profile is validated on load: "
+        "an unknown key, a bad regex or a bad CSS selector is an error naming it.", "",
+        "`extends = \"NAME\"` (a bundled name, or a path relative to the file) starts from "
+        "another profile: tables are merged key by key, any other value (lists included) is "
+        "replaced. So a copy of the live site that differs in one place is a two-line file:",
+        "", "```toml", 'name = "my-cemr"', 'extends = "cemr"', "[selectors]",
+        'title = "h1.entry-title"', "```", "",
+        *_strategies("Layouts (`layout = \"NAME\"`), how an article page is read", LAYOUTS),
+        *_strategies("Discovery strategies (`discovery = \"NAME\"` or `[discovery] strategy`), "
+                     "how a crawl finds the items", DISCOVERIES),
+        *_strategies("Sources read through another service (`scraper crawl --via NAME`)", VIAS),
+    ]
+    lines.extend(_table_section("Top level", SiteProfile, "Keys outside any table."))
+    for name, field in SiteProfile.model_fields.items():
+        model = field.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            lines.extend(_table_section(f"[{name}]", model, field.description or ""))
+    lines.extend(_table_section("[header.LANGUAGE]", HeaderLines,
+                                "The site header of one interface language."))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def generated_files(folder: Path = DOCS_FOLDER) -> dict[Path, str]:
     """Each generated file of ``folder`` and the text it should hold."""
     return {folder / "record.md": record_markdown(),
-            folder / "article.schema.json": schema_text()}
+            folder / "article.schema.json": schema_text(),
+            folder / "profile.md": profile_markdown()}
 
 
 def stale_files(folder: Path = DOCS_FOLDER) -> list[Path]:
@@ -253,7 +311,7 @@ def stale_files(folder: Path = DOCS_FOLDER) -> list[Path]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scraper.docs",
-        description="Write docs/record.md and docs/article.schema.json from the models.",
+        description="Write docs/record.md, docs/article.schema.json and docs/profile.md from the models.",
         epilog="Example: python -m scraper.docs --check")
     parser.add_argument("--folder", type=Path, default=DOCS_FOLDER,
                         help="where the files go (default: docs)")

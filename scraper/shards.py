@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scraper.errors import ConfigError
-from scraper.models import Article
+from scraper.records import Article
 from scraper.document import Page
-from scraper.export import read_warc_pages
-from scraper.pipeline import extract_page, resolve_profile
-from scraper.profile import SiteProfile, load_profile
+from scraper.crawl.warc import read_warc_pages
+from scraper.api import extract_page, resolve_profile
+from scraper.profiles import SiteProfile, load_profile
 
 if TYPE_CHECKING:
     from distributed import Client, Future

@@ -3,13 +3,15 @@ realistic input of the export, dataset and stats tests."""
 
 from __future__ import annotations
 
+from archives import LEGACY
+
 from pathlib import Path
 
 import pytest
 
 from scraper.cli import main
 
-ARCHIVE = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+ARCHIVE = LEGACY
 _CRAWLED: dict[str, Path] = {}
 
 

@@ -14,7 +14,8 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.clean import clean_html, decode_html, spam_score
 from scraper.document import Block, Document
-from scraper.profile import load_common_words, load_profile
+from scraper.profiles import load_profile
+from scraper.lexicons import load_common_words
 from scraper.text import words
 
 PROFILE = load_profile("cemr")

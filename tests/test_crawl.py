@@ -18,7 +18,7 @@ import pytest
 
 from fixture_checks import FIXTURES
 from scraper.cli import main
-from scraper.mirror import Mirror, Scripted
+from scraper.demo.mirror import Mirror, Scripted
 
 EN_PAGES = sorted(path for path in (FIXTURES / "pages").glob("*.html")
                   if not path.name.startswith("fr-"))
@@ -171,7 +171,7 @@ def test_warc_workers_use_a_loaded_profile(mirror: Mirror, tmp_path: Path) -> No
     """A SiteProfile object reaches the worker processes (it was once dropped for the
     per-host default, which for the mirror's 127.0.0.1 is the generic profile)."""
     from scraper.shards import extract_warc
-    from scraper.profile import load_profile
+    from scraper.profiles import load_profile
 
     out, warc = tmp_path / "records.jsonl", tmp_path / "pages.warc.gz"
     assert _crawl(mirror, out, "--warc", str(warc), "--max-items", "2") == 0

@@ -17,8 +17,8 @@ from fixture_checks import FIXTURES
 from scraper.cli import main
 from scraper.document import Page
 from scraper.errors import ProfileError
-from scraper.export import WarcPageWriter
-from scraper.models import Article
+from scraper.crawl.warc import WarcPageWriter
+from scraper.records import Article
 from scraper.shards import extract_warc
 from scraper.shards import extract_shard, extract_shards_on_dask
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from archives import LEGACY
+
 import datetime as dt
 import json
 from pathlib import Path
@@ -13,8 +15,8 @@ from hypothesis import strategies as st
 
 from demo_crawl import demo_jsonl
 from scraper.cli import main
-from scraper.dataset import open_dataset
-from scraper.models import Article, FetchInfo
+from scraper.dataset.tidy import open_dataset
+from scraper.records import Article, FetchInfo
 from test_models import articles
 
 BASE = "https://ccre.org"
@@ -199,7 +201,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_stats_of_the_demo_crawl(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    items = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "demo" /
+    items = json.loads((LEGACY /
                         "items.json").read_text("utf-8"))
     assert main(["stats", str(demo), "--json", "--top", "3"]) == 0
     stats = json.loads(capsys.readouterr().out)

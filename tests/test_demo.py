@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from archives import LEGACY
+
 import json
 from pathlib import Path
 
@@ -9,7 +11,7 @@ import pytest
 
 from scraper.cli import main
 
-ARCHIVE = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+ARCHIVE = LEGACY
 
 
 def test_demo_crawls_every_item_of_the_bundled_archive(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from archives import LEGACY
+
 import doctest
 from pathlib import Path
 
@@ -32,14 +34,14 @@ def test_readme_has_exactly_two_commands_and_ci_runs_the_test_one() -> None:
 def test_readme_main_job_is_the_offline_demo() -> None:
     main_job = _readme_commands()[0]
     assert main_job.endswith("scraper demo")
-    assert (ROOT / "fixtures" / "demo" / "items.json").is_file()
+    assert (LEGACY / "items.json").is_file()
 
 
 def test_package_modules_doctests() -> None:
-    import scraper.profile
+    import scraper.profiles
     import scraper.text
 
-    for module in (scraper.text, scraper.profile, scraper):
+    for module in (scraper.text, scraper.profiles, scraper):
         assert doctest.testmod(module).failed == 0
 
 

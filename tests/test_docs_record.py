@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 import scraper.docs
-import scraper.export
+import scraper.dataset.export
 from scraper.cli import main
 from scraper.docs import EXAMPLE, MODELS, record_markdown, schema_text, stale_files
-from scraper.models import Article
+from scraper.records import Article
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -74,12 +74,12 @@ def test_the_example_record_shows_every_field() -> None:
 
 def test_every_export_column_is_in_the_dictionary() -> None:
     text = record_markdown()
-    for column in scraper.export.COLUMNS:
+    for column in scraper.dataset.export.COLUMNS:
         assert f"`{column}`" in text
     assert json.loads(schema_text())["title"] == "Article"
 
 
-@pytest.mark.parametrize("module", [scraper.docs, scraper.export],
+@pytest.mark.parametrize("module", [scraper.docs, scraper.dataset.export],
                          ids=lambda module: module.__name__)
 def test_module_doctests(module: object) -> None:
     result = doctest.testmod(module)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from demo_crawl import demo_jsonl
 from scraper.cli import main
 from scraper.errors import ExportError
-from scraper.export import (
+from scraper.dataset.export import (
     CHILD_TABLES,
     COLUMNS,
     FETCH_COLUMNS,
@@ -30,7 +30,7 @@ from scraper.export import (
     lines_cell,
     write_records,
 )
-from scraper.models import Article
+from scraper.records import Article
 from test_models import articles
 
 PROVENANCE = ("url", "fetched_at", "sha256", "extractor_version")

@@ -11,8 +11,8 @@ import pytest
 
 from fixture_checks import FIXTURES
 from scraper.config import FetchOptions
-from scraper.fetch import Fetcher, FetchResult, retry_after_seconds
-from scraper.mirror import Mirror, Scripted
+from scraper.crawl.fetch import Fetcher, FetchResult, retry_after_seconds
+from scraper.demo.mirror import Mirror, Scripted
 
 FAST = FetchOptions(delay=0.0, backoff=0.0, retries=3)
 HTML = (("Content-Type", "text/html; charset=utf-8"),)

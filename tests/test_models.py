@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from scraper.models import (
+from scraper.records import (
     Article, Breadcrumb, DateMention, Dateline, FetchInfo, ListBlock, Quote, RemovedBlock)
 
 CONTRACT_FIELDS = [

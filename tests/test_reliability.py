@@ -39,10 +39,10 @@ from fixture_checks import FIXTURES
 from scraper.cli import main
 from scraper.config import FetchOptions
 from scraper.errors import InputError
-from scraper.fetch import Fetcher, FetchResult
-from scraper.mirror import FAULT_KINDS, Faults, Mirror, Scripted
-from scraper.pipeline import CrawlSettings, CrawlSummary, run_crawl
-from scraper.state import CrawlState
+from scraper.crawl.fetch import Fetcher, FetchResult
+from scraper.demo.mirror import FAULT_KINDS, Faults, Mirror, Scripted
+from scraper.api import CrawlSettings, CrawlSummary, run_crawl
+from scraper.crawl.state import CrawlState
 
 FAST = FetchOptions(delay=0.0, per_host=4, backoff=0.001, max_backoff=0.01, retries=3,
                     max_bytes=200_000)

@@ -29,7 +29,7 @@ from recording import replay_or_serve
 from fixture_checks import FIXTURES
 from scraper.cli import main
 from scraper.config import FetchOptions
-from scraper.mirror import Mirror
+from scraper.demo.mirror import Mirror
 
 PORT = 8765
 URL = f"http://127.0.0.1:{PORT}/en/actualites/view/4384"

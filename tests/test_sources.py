@@ -1,9 +1,11 @@
 """The archive where it lives today: the WordPress site (REST API, sitemaps, category
 listings) and web-archive captures of the legacy site, crawled from fake servers on
-127.0.0.1 (``scraper.fake_wordpress``, ``scraper.fake_wayback``) into the same record, and
+127.0.0.1 (``scraper.demo.wordpress``, ``scraper.demo.wayback``) into the same record, and
 one story found on both sites linked by ``same_as``."""
 
 from __future__ import annotations
+
+from archives import WAYBACK, WP
 
 import datetime as dt
 import json
@@ -15,13 +17,13 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from scraper.cli import main
-from scraper.fake_wayback import wayback_app
-from scraper.fake_wordpress import wordpress_app
-from scraper.mirror import Mirror
-from scraper.models import Article
+from scraper.demo.wayback import wayback_app
+from scraper.demo.wordpress import wordpress_app
+from scraper.demo.mirror import Mirror
+from scraper.records import Article
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-WP, WAYBACK = FIXTURES / "wp", FIXTURES / "wayback"
+
 POSTS = json.loads((WP / "posts.json").read_text("utf-8"))
 
 
@@ -169,7 +171,7 @@ def test_wayback_index_is_read_page_by_page_under_item_paths(
         archive: Mirror, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two rows a page: the resume key is followed to the end, and the index is asked for
     item paths only (not every image and PDF of the site)."""
-    from scraper import wayback
+    from scraper.crawl import wayback
 
     monkeypatch.setattr(wayback, "CDX_PAGE_ROWS", 2)
     out = tmp_path / "archived.jsonl"
@@ -211,7 +213,7 @@ def test_wayback_of_a_site_without_item_urls_is_a_usage_error(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["crawl", "--site", "cemr-wp", "--via", "wayback", "--base-url",
                  "http://127.0.0.1:9", "-o", str(tmp_path / "x.jsonl")]) == 2
-    assert "use --site cemr" in capsys.readouterr().err
+    assert "cemr-wp has no [urls] item_path" in capsys.readouterr().err
 
 
 def test_as_of_without_wayback_is_a_usage_error(tmp_path: Path,
@@ -248,7 +250,7 @@ def test_one_story_on_both_sites_is_linked_not_merged(wp_site: Mirror, archive: 
 def test_demo_serves_and_crawls_each_source(arguments: list[str], written: int,
                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.chdir(FIXTURES.parent)
+    monkeypatch.chdir(tmp_path)  # the archives are package data: any folder will do
     out = tmp_path / "demo.jsonl"
     assert main(["demo", *arguments, "-o", str(out)]) == 0
     assert len(_records(out)) == written

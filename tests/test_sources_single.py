@@ -4,13 +4,15 @@ WordPress site, and a web-archive capture URL (``/web/<timestamp>id_/<url>``), w
 ``fetch``.
 
 The cassettes in ``tests/cassettes/test_sources_single/`` replay the fake servers
-(``scraper.fake_wordpress``, ``scraper.fake_wayback``) on the fixed port 8766. Record mode
+(``scraper.demo.wordpress``, ``scraper.demo.wayback``) on the fixed port 8766. Record mode
 ``none`` (the default) starts no server. To record again, on purpose:
 
     python -m pytest tests/test_sources_single.py --record-mode=rewrite
 """
 
 from __future__ import annotations
+
+from archives import WAYBACK, WP
 
 import datetime as dt
 import json
@@ -21,9 +23,9 @@ import pytest
 
 from recording import replay_or_serve
 from scraper.cli import main
-from scraper.fake_wayback import wayback_app
-from scraper.fake_wordpress import wordpress_app
-from scraper.mirror import Mirror, Scripted
+from scraper.demo.wayback import wayback_app
+from scraper.demo.wordpress import wordpress_app
+from scraper.demo.mirror import Mirror, Scripted
 
 PORT = 8766
 BASE = f"http://127.0.0.1:{PORT}"
@@ -40,8 +42,8 @@ def _both(path: str, query: dict[str, list[str]]) -> Scripted | None:
 
 
 _WORDPRESS: Callable[[str, dict[str, list[str]]], Scripted | None] = wordpress_app(
-    FIXTURES / "wp")
-_ARCHIVE = wayback_app(FIXTURES / "wayback")
+    WP)
+_ARCHIVE = wayback_app(WAYBACK)
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def served(record_mode: str, vcr_cassette_dir: str, default_cassette_name: str
            ) -> Iterator[None]:
     with replay_or_serve(record_mode, Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml",
                          "tests/test_sources_single.py",
-                         lambda: Mirror(FIXTURES / "wp", port=PORT, app=_both)):
+                         lambda: Mirror(WP, port=PORT, app=_both)):
         yield
 
 

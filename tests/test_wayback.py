@@ -1,8 +1,10 @@
 """The web-archive source: CDX answers, choosing one capture per item, raw capture URLs,
 undoing the replay form, --as-of dates; and the fake Wayback Machine the crawl tests use
-(fixtures/wayback, described in its README)."""
+(scraper/demo/archives/wayback, described in its README)."""
 
 from __future__ import annotations
+
+from archives import WAYBACK
 
 import base64
 import doctest
@@ -18,13 +20,13 @@ import pytest
 from protego import Protego
 
 import scraper
-import scraper.wayback
+from scraper.crawl import wayback as wayback_module
 from fixture_checks import FIXTURES
 from scraper.errors import FetchError, InputError
-from scraper.fake_wayback import wayback_app
-from scraper.mirror import Mirror
-from scraper.profile import SiteProfile, load_profile
-from scraper.wayback import (
+from scraper.demo.wayback import wayback_app
+from scraper.demo.mirror import Mirror
+from scraper.profiles import SiteProfile, load_profile
+from scraper.crawl.wayback import (
     ARCHIVE_BASE,
     Capture,
     capture_url,
@@ -35,7 +37,7 @@ from scraper.wayback import (
     unreplay,
 )
 
-WAYBACK = FIXTURES / "wayback"
+
 CDX_TEXT = (WAYBACK / "cdx.json").read_text("utf-8")
 CAPTURES = parse_cdx(CDX_TEXT)
 REPLAY_FORM = WAYBACK / "captures" / "20230305071122" / "3950-en.html"
@@ -286,7 +288,7 @@ def test_unreplay_is_idempotent() -> None:
 
 
 def test_the_module_doctests_pass() -> None:
-    assert doctest.testmod(scraper.wayback).failed == 0
+    assert doctest.testmod(wayback_module).failed == 0
 
 
 # parse_as_of ------------------------------------------------------------------------------
@@ -440,7 +442,7 @@ def test_robots_txt_allows_everything_and_other_paths_fall_through(
 
 # end to end -------------------------------------------------------------------------------
 
-_EXPECTED = {  # fixtures/wayback/README.md, "What a correct extraction of each body gives"
+_EXPECTED = {  # archives/wayback/README.md, "What a correct extraction of each body gives"
     ("3950", "en"): ("Town twinning in Europe", "Twinning"),
     ("3950", "fr"): ("Le jumelage en Europe", "Jumelage"),
     ("3958", "en"): ("CEMR asks for a stronger twinning strand in the future citizens’ "
@@ -468,8 +470,8 @@ def test_each_chosen_capture_extracts_to_its_item(
 
 
 def test_item_prefixes_come_from_the_profile_template() -> None:
-    from scraper.profile import load_profile
-    from scraper.wayback import item_prefixes
+    from scraper.profiles import load_profile
+    from scraper.crawl.wayback import item_prefixes
 
     assert item_prefixes(load_profile("cemr"), ("en", "fr")) == [
         "/en/actualites/view/", "/fr/actualites/view/", "/actualites/view/"]
@@ -477,7 +479,7 @@ def test_item_prefixes_come_from_the_profile_template() -> None:
 
 
 def test_resume_key_ends_a_cut_answer_only() -> None:
-    from scraper.wayback import cdx_query_url, cdx_resume_key
+    from scraper.crawl.wayback import cdx_query_url, cdx_resume_key
 
     assert cdx_resume_key('[["urlkey"],["a"],[],["org,ccre)/x 2019"]]') == "org,ccre)/x 2019"
     assert cdx_resume_key('[["urlkey"],["a"]]') is None

@@ -1,8 +1,10 @@
 """The WordPress site (profile cemr-wp): posts read from the REST API's JSON and from their
-article pages give the records the hand-written intents of fixtures/wp describe, and the
+article pages give the records the hand-written intents of scraper/demo/archives/cemr-wp describe, and the
 same record both ways."""
 
 from __future__ import annotations
+
+from archives import WP
 
 import datetime as dt
 import json
@@ -13,14 +15,14 @@ from typing import Any
 import pytest
 
 import scraper
-from scraper import wordpress
+from scraper.crawl import wordpress
 from scraper.clean.artefacts import repair_migration_artefacts
 from scraper.extract.body import Body
 from scraper.extract.wordpress import read_dateline, unglue_title
-from scraper.models import Article
-from scraper.profile import load_profile
+from scraper.records import Article
+from scraper.profiles import load_profile
 
-WP = Path(__file__).resolve().parent.parent / "fixtures" / "wp"
+
 PROFILE = load_profile("cemr-wp")
 POSTS = json.loads((WP / "posts.json").read_text("utf-8"))
 CATEGORIES = wordpress.parse_terms(json.loads((WP / "categories.json").read_text("utf-8")))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.clean.artefacts import repair_migration_artefacts
-from scraper.clean.charset import decode_html
+from scraper.charset import decode_html
 from scraper.clean.elements import (
     BLOCK_TAGS, FURNITURE_ROLES, FURNITURE_TAGS, HIDDEN_CLASS_WORDS, NO_ATTRIBUTES, OUTSIDE,
     Context, attribute_reader)
@@ -31,7 +31,8 @@ from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
 from scraper.document import (
     Block, Document, JsonObject, Link, MarkupLink, Removal, TimeMark)
-from scraper.profile import SiteProfile, load_common_words
+from scraper.profiles import BODY_MARK, SiteProfile
+from scraper.lexicons import load_common_words
 from scraper.text import join_url, language_of_words, normalise_space, words
 
 logger = logging.getLogger(__name__)
@@ -408,6 +409,22 @@ def _drop_spam(blocks: list[Block], profile: SiteProfile) -> tuple[list[Block], 
     return result, page[1] if page is not None else None
 
 
+def _apply_selectors(tree: LexborHTMLParser, profile: SiteProfile) -> tuple[Removal, ...]:
+    """A profile's ``selectors``: ``drop`` removes elements (each listed, reason "profile"),
+    ``body`` marks the article's element (:data:`BODY_MARK`) for the extract stage."""
+    removed = []
+    for selector in profile.selectors.drop:
+        for node in tree.css(selector):
+            text = normalise_space(node.text(separator=" ", strip=True))
+            if text:
+                removed.append(Removal(text=text, reason="profile"))
+            node.decompose()
+    body = tree.css_first(profile.selectors.body) if profile.selectors.body else None
+    if body is not None:
+        body.attrs["class"] = f"{body.attributes.get('class') or ''} {BODY_MARK}".strip()
+    return tuple(removed)
+
+
 def clean_html(
     html: str,
     url: str,
@@ -426,6 +443,7 @@ def clean_html(
     if profile.content.migration_artefacts:
         html = repair_migration_artefacts(html)
     tree = LexborHTMLParser(html)
+    dropped = _apply_selectors(tree, profile) if profile.selectors.is_set else ()
     root = tree.body or tree.root
     blocks: list[Block] = []
     parents: list[int] = []
@@ -442,7 +460,7 @@ def clean_html(
         markup += renderer.markup
         breadcrumb_list = renderer.breadcrumb_list
     blocks, page_language = _drop_spam(blocks, profile)
-    removed = tuple(
+    removed = dropped + tuple(
         Removal(text=block.text, reason=block.dropped)
         for block in blocks
         if block.dropped is not None

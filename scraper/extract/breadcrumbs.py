@@ -8,8 +8,8 @@ import re
 
 from scraper.document import Block, Document
 from scraper.extract.body import TRAIL_MARKS
-from scraper.models import Breadcrumb
-from scraper.profile import SiteProfile
+from scraper.records import Breadcrumb
+from scraper.profiles import SiteProfile
 from scraper.text import absolute_url, normalise_space, strip_prefixes
 
 _EDGE_SEPARATORS = re.compile(r"^[\s/>»›|]+|[\s/>»›|]+$")

@@ -25,8 +25,9 @@ from scraper.extract.relative_dates import (
     DateVocabulary, Found, Part, RelativeGrammar, Span, any_of, atoms, date_vocabulary,
     ending, find_relative_phrases, joiner, month_end, month_span, nearest_span, normalise,
     phrase_regex, relative_grammar, resolve_yearless, search_before)
-from scraper.models import DateMention, Precision
-from scraper.profile import DateWords, SiteProfile
+from scraper.records import DateMention, Precision
+from scraper.profiles import SiteProfile
+from scraper.lexicons import DateWords
 from scraper.text import after_initial, initial_class, parse_date
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
-from scraper.models import ListBlock
-from scraper.profile import load_lexicon
+from scraper.records import ListBlock
+from scraper.lexicons import load_lexicon
 from scraper.text import words
 
 

@@ -10,7 +10,8 @@ from collections import Counter
 from itertools import chain
 
 from scraper.document import Block, Document, JsonObject
-from scraper.profile import SiteProfile, load_common_words
+from scraper.profiles import SiteProfile
+from scraper.lexicons import load_common_words
 from scraper.text import absolute_url, language_of_words, normalise_space, words
 
 ARTICLE_TYPES = ("Article", "NewsArticle", "BlogPosting", "Report", "WebPage",

@@ -35,7 +35,7 @@ from scraper.extract.speakers import (
     split_who,
     strip_honorifics,
 )
-from scraper.models import Quote
+from scraper.records import Quote
 
 OPENERS = "“«„"
 CLOSERS = "”»"

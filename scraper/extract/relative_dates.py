@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from scraper.models import DateMention, Precision
-from scraper.profile import DateWords, load_lexicon
+from scraper.records import DateMention, Precision
+from scraper.lexicons import DateWords, load_lexicon
 from scraper.text import after_initial, initial_class, trie_regex, word_start_regex
 
 if TYPE_CHECKING:

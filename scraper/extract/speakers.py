@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scraper.profile import load_common_words, load_lexicon
+from scraper.lexicons import load_common_words, load_lexicon
 
 _TOKEN = re.compile(r"\S+")
 

@@ -20,8 +20,8 @@ from scraper.document import Document, Link
 from scraper.extract.body import Body
 from scraper.extract.meta import parse_iso_date
 from scraper.extract.relative_dates import date_vocabulary, normalise
-from scraper.models import Dateline
-from scraper.profile import SiteProfile, WordPressRules, compiled_pattern
+from scraper.records import Dateline
+from scraper.profiles import SiteProfile, WordPressRules, compiled_pattern
 from scraper.text import normalise_space, parse_date
 
 MAX_DATE_LINE = 40

@@ -8,7 +8,7 @@ import pytest
 from scraper.clean import clean_html
 from scraper.document import Document
 from scraper.extract.breadcrumbs import extract_breadcrumbs
-from scraper.profile import load_profile
+from scraper.profiles import load_profile
 
 URL = "https://ccre.org/en/actualites/view/4384"
 TITLE = "Mayors meet in Kyiv"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scraper.extract.goals import extract_goals, is_goal_intro
-from scraper.models import ListBlock
+from scraper.records import ListBlock
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from scraper.extract.main_text import (
     read_elements,
     select_main_text,
 )
-from scraper.profile import load_profile
+from scraper.profiles import load_profile
 
 URL = "https://news.example.org/2022/10/town-halls"
 

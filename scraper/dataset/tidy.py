@@ -41,8 +41,8 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from scraper.errors import InputError
-from scraper.models import Article
-from scraper.profile import profile_for_host
+from scraper.records import Article
+from scraper.profiles import FALLBACK_PROFILE, profile_for_host
 
 logger = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ def _keys(article: Article) -> tuple[str, str | None, str | None, str, str | Non
     title = " ".join(_NOT_WORD.sub(" ", article.title.casefold()).split())
     story = f"{title}\x00{published}" if published and len(title) >= MIN_STORY_TITLE else None
     site = profile_for_host((parts.hostname or "").lower()).name
-    if site == "generic":
+    if site == FALLBACK_PROFILE:  # no profile knows the host: the host is the site
         site = (parts.hostname or "").lower()
     fetched_at = ""
     if article.fetch is not None:

@@ -33,10 +33,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from scraper.crawl.fetch import Fetcher
+from scraper.crawl.settings import CrawlSettings
+from scraper.crawl.state import CrawlState
 from scraper.errors import FetchError, InputError
 
 if TYPE_CHECKING:
-    from scraper.profile import SiteProfile
+    from scraper.profiles import SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -401,3 +404,58 @@ def _check_exact(digits: str) -> None:
     typed by a person: 2019-13 is a typo, not December)."""
     pattern = "%Y%m%d%H%M%S"[: {4: 2, 6: 4, 8: 6, 14: 12}[len(digits)]]
     datetime.strptime(digits, pattern)
+
+
+# Discovery ----------------------------------------------------------------------------
+
+CDX_TYPES = ("application/json", "text/plain", "text/json")
+
+
+async def discover_wayback(fetcher: Fetcher, profile: SiteProfile, archive_base: str,
+                           languages: tuple[str, ...], state: CrawlState, *,
+                           as_of: datetime | None = None) -> int:
+    """Fill ``state`` with one capture per item of the site's hosts: the newest, or the one
+    nearest ``as_of``. Returns how many."""
+    captures: list[Capture] = []
+    # The index finds www.HOST under HOST (its keys drop "www."): one query per site and
+    # item path, read a page of rows at a time.
+    for host in dict.fromkeys(host.removeprefix("www.") for host in profile.urls.hosts):
+        for path in item_prefixes(profile, languages):
+            captures.extend(await _index(fetcher, archive_base, host, path))
+    chosen = choose_captures(captures, profile, as_of=as_of, languages=languages)
+    state.add((capture_url(archive_base, capture), profile.item_key(capture.original),
+               "archived") for capture in chosen)
+    return len(chosen)
+
+
+async def discover_captures(fetcher: Fetcher, profile: SiteProfile, archive_base: str,
+                            settings: CrawlSettings, state: CrawlState) -> int:
+    """The site's captures in a web archive's CDX index (the Wayback Machine's, or
+    ``--base-url``'s): per item the newest capture, or the one nearest ``--as-of``.
+
+    :func:`discover_wayback` with the crawl's settings."""
+    return await discover_wayback(fetcher, profile, archive_base, settings.languages, state,
+                                  as_of=settings.as_of)
+
+
+async def _index(fetcher: Fetcher, archive_base: str, host: str,
+                 path: str) -> list[Capture]:
+    """Every capture the archive's index lists under ``host`` + ``path``, page by page."""
+    found: list[Capture] = []
+    resume: str | None = None
+    while True:
+        query = cdx_query_url(archive_base, host, path, limit=CDX_PAGE_ROWS,
+                                      resume_key=resume)
+        result = await fetcher.fetch(query, types=CDX_TYPES)
+        if result.outcome != "done" or result.page is None:
+            logger.warning("web archive index for %s%s: %s", host, path, result.reason)
+            return found
+        text = result.page.body.decode("utf-8", "replace")
+        try:
+            found.extend(parse_cdx(text, url=query))
+        except FetchError as error:  # an "offline for maintenance" page, say
+            logger.warning("web archive index for %s%s: %s", host, path, error)
+            return found
+        resume = cdx_resume_key(text)
+        if resume is None:
+            return found

@@ -1,5 +1,5 @@
-"""A fake Wayback Machine for :class:`scraper.mirror.Mirror`: the CDX server and raw capture
-replay, answered from a folder shaped like ``fixtures/wayback``.
+"""A fake Wayback Machine for :class:`scraper.demo.mirror.Mirror`: the CDX server and raw capture
+replay, answered from a folder shaped like ``archives/wayback``.
 
 ``folder`` holds ``cdx.json`` (a CDX answer in ``output=json`` form, header row first) and
 ``captures/<timestamp>/<id>-<lang>.html``: a row's body is the file named by its timestamp
@@ -39,10 +39,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scraper.mirror import Scripted
+from scraper.demo.mirror import Scripted
 
 WaybackApp = Callable[[str, dict[str, list[str]]], Scripted | None]
-"""What :attr:`scraper.mirror.Mirror.app` takes: (path, query parameters) -> answer or None."""
+"""What :attr:`scraper.demo.mirror.Mirror.app` takes: (path, query parameters) -> answer or None."""
 
 _HTML = ("Content-Type", "text/html; charset=utf-8")
 _TEXT = ("Content-Type", "text/plain; charset=utf-8")

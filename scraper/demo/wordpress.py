@@ -1,6 +1,6 @@
-"""A WordPress site served on 127.0.0.1 from a folder shaped like ``fixtures/wp``: its REST
+"""A WordPress site served on 127.0.0.1 from a folder shaped like ``archives/cemr-wp``: its REST
 API (posts with the paging headers and ``modified_after``, categories, tags), sitemaps,
-category listing pages and article pages, for tests and ``scraper demo --site cemr-wp``.
+category listing pages and article pages, for tests and ``scraper demo`` of a WordPress site.
 
 Articles: ``html/<slug>.html`` when the folder has the page, else the page written from the
 post's JSON. ``api=False`` answers the API with 404, as a site that disabled it does, so the
@@ -15,9 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scraper.mirror import Scripted
-from scraper.profile import load_profile
-from scraper.wordpress import parse_terms, post_page
+from scraper.demo.mirror import Scripted
+from scraper.errors import ConfigError
+from scraper.profiles import load_profile
+from scraper.tomldata import read_toml
+from scraper.crawl.wordpress import parse_terms, post_page
 
 _JSON = ("Content-Type", "application/json; charset=UTF-8")
 _HTML = ("Content-Type", "text/html; charset=UTF-8")
@@ -26,16 +28,23 @@ App = Callable[[str, dict[str, list[str]]], Scripted | None]
 
 
 def wordpress_app(folder: Path, *, api: bool = True, sitemaps: bool = True,
-                  base_url: str = "https://ccre-cemr.org") -> App:
-    """The answering function of a fake WordPress site (see :class:`scraper.mirror.Mirror`).
-    ``base_url``: the real site's address, as written in the folder's links."""
+                  profile: str | None = None, base_url: str | None = None) -> App:
+    """The answering function of a fake WordPress site (see :class:`scraper.demo.mirror.Mirror`).
+    ``profile``: the site profile its pages are written with; ``base_url``: the real site's
+    address, as written in the folder's links (both default to the folder's ``demo.toml``:
+    ``profile``, ``site_url``)."""
+    manifest = read_toml(folder / "demo.toml") if (folder / "demo.toml").is_file() else {}
+    profile = profile or str(manifest.get("profile", ""))
+    base_url = base_url or str(manifest.get("site_url", ""))
+    if not profile or not base_url:
+        raise ConfigError(f"{folder}: say which profile and site_url it is (demo.toml)")
     posts: list[dict[str, object]] = json.loads((folder / "posts.json").read_text("utf-8"))
     collections = {
         "categories": json.loads((folder / "categories.json").read_text("utf-8")),
         "tags": json.loads((folder / "tags.json").read_text("utf-8")),
     }
     categories, tags = parse_terms(collections["categories"]), parse_terms(collections["tags"])
-    profile = load_profile("cemr-wp")
+    site = load_profile(profile)
     by_path = {urlsplit(str(post["link"])).path.rstrip("/"): post for post in posts}
     files = {f"/{path.relative_to(folder / 'listing').with_suffix('')}": path
              for path in (folder / "listing").glob("*.html")}
@@ -64,7 +73,7 @@ def wordpress_app(folder: Path, *, api: bool = True, sitemaps: bool = True,
             return None
         page = folder / "html" / f"{post['slug']}.html"
         body = page.read_bytes() if page.is_file() else post_page(
-            post, categories, tags, profile, base_url).encode("utf-8")
+            post, categories, tags, site, base_url).encode("utf-8")
         return Scripted(200, (_HTML,), body)
 
     return answer

@@ -1,0 +1,225 @@
+"""The public functions: one page, one URL, a whole crawl, a dataset.
+
+``extract(html, url)`` is the single-page pipeline, clean then extract: a pure function of
+the page and its URL (plus the profile), so it maps over WARC files or a cluster unchanged.
+The crawl (:mod:`scraper.crawl.runner`) is handed this function to read each page with; this
+module and the runner are the only ones that know the order of the stages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import functools
+import logging
+from collections.abc import AsyncIterator, Callable, Coroutine
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import ValidationError
+
+from scraper.charset import decode_html
+from scraper.clean import clean_html
+from scraper.config import (
+    DEFAULT_CLEAN_OPTIONS,
+    DEFAULT_FETCH_OPTIONS,
+    CleanOptions,
+    FetchOptions,
+)
+from scraper.crawl import runner
+from scraper.crawl.fetch import Fetcher
+from scraper.crawl.runner import CrawlEvent, CrawlSummary, allowed_hosts, open_crawl
+from scraper.crawl.settings import CrawlSettings
+from scraper.crawl.state import CrawlState
+from scraper.crawl.wayback import archived_page
+from scraper.dataset.export import check_export, write_records
+from scraper.dataset.tidy import DatasetStats, DatasetSummary, compute_stats, open_dataset
+from scraper.document import Page
+from scraper.errors import ConfigError, FetchError, InputError, RecordError
+from scraper.extract import extract_article
+from scraper.inputs import check_url
+from scraper.profiles import SiteProfile, load_profile, profile_for_host
+from scraper.records import Article, FetchInfo
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
+
+
+@functools.cache
+def extractor_version() -> str:
+    """The installed package version, written into every record (read once: reading
+    package metadata costs more than extracting a small page)."""
+    try:
+        return version("scraper")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def resolve_profile(url: str, profile: SiteProfile | str | Path | None) -> SiteProfile:
+    """The profile to read ``url`` with: the bundled one for its host, or the given one,
+    which then accepts the URL's host as its own (a mirror of the site)."""
+    if profile is None:
+        return profile_for_host((urlsplit(url).hostname or "").lower())
+    site = profile if isinstance(profile, SiteProfile) else load_profile(profile)
+    return site.with_mirror(url)
+
+
+def extract(
+    html: str | bytes,
+    url: str,
+    *,
+    profile: SiteProfile | str | Path | None = None,
+    charset: str | None = None,
+    fetch: FetchInfo | None = None,
+    options: CleanOptions = DEFAULT_CLEAN_OPTIONS,
+) -> Article:
+    """The record of one page.
+
+    ``html`` may be bytes (decoded by ``charset``, the page's ``<meta>`` charset or
+    sniffing). ``url`` is where the page was read from; it selects the site profile unless
+    ``profile`` (a SiteProfile, a bundled name or a TOML path) is given.
+    """
+    url = check_url(url)
+    site = resolve_profile(url, profile)
+    text = decode_html(html, charset) if isinstance(html, bytes) else html
+    document = clean_html(text, url, site, options)
+    try:
+        return extract_article(document, site, version=extractor_version(), fetch=fetch,
+                               max_fallback_chars=options.max_fallback_chars)
+    except ValidationError as error:
+        raise RecordError(f"record for {url} fails the contract: {error}", url=url) from error
+
+
+def extract_page(page: Page, profile: SiteProfile) -> Article:
+    """The record of a fetched page (or of a page read back from a WARC file)."""
+    return runner.read_page(extract, page, profile)
+
+
+def extract_text(html: str | bytes, url: str | None = None) -> str:
+    """The record's ``text`` (the clean body) of one page."""
+    return extract(html, url or "https://example.invalid/").text
+
+
+async def fetch_article(url: str, *, profile: SiteProfile | str | Path | None = None,
+                        options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                        client: httpx.AsyncClient | None = None) -> Article:
+    """Fetch one URL (politely: robots.txt, retries) and return its record. Raises
+    :class:`FetchError` when the page cannot be had."""
+    async for outcome in fetch_articles([url], profile=profile, options=options, client=client):
+        if isinstance(outcome, FetchError):
+            raise outcome
+        return outcome
+    raise AssertionError("fetch_articles yields one outcome per URL")
+
+
+async def fetch_articles(urls: list[str], *, profile: SiteProfile | str | Path | None = None,
+                         options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                         client: httpx.AsyncClient | None = None
+                         ) -> AsyncIterator[Article | FetchError]:
+    """Records of several URLs through one polite fetcher (one client, one robots.txt per
+    host), in order; a URL that cannot be had yields its :class:`FetchError`."""
+    checked = [check_url(url) for url in urls]
+    # A web-archive capture (/web/<timestamp>id_/<url>) is read as its original page.
+    captures = [archived_page(url) for url in checked]
+    sites = [resolve_profile(capture.original if capture else url, profile)
+             for url, capture in zip(checked, captures, strict=True)]
+    hosts = frozenset().union(*(allowed_hosts(site, url) for site, url in zip(sites, checked,
+                                                                               strict=True)))
+    async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
+        for url, site, capture in zip(checked, sites, captures, strict=True):
+            result = await fetcher.fetch(url)
+            if result.outcome != "done" or result.page is None:
+                yield FetchError(f"{url}: {result.reason or result.outcome}", url=url,
+                                 status=result.status)
+                continue
+            yield runner.read_page(extract, result.page, site) if capture is None else \
+                runner.read_capture(extract, result.page, capture, site)
+
+
+def fetch_article_sync(url: str, **keywords: Any) -> Article:
+    """:func:`fetch_article` for code without an event loop (scripts, notebooks)."""
+    return _run(fetch_article(url, **keywords))
+
+
+async def crawl(settings: CrawlSettings | None = None, *, state: Path | str | None = None,
+                options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                client: httpx.AsyncClient | None = None) -> AsyncIterator[Article]:
+    """Crawl the archive and yield its records (``async for article in crawl(...)``).
+    ``state`` (a file path) makes the crawl resumable; None keeps it in memory."""
+    crawl_state = CrawlState(state or ":memory:")
+    try:
+        async for event in runner.crawl_events(settings or CrawlSettings(), extract,
+                                               state=crawl_state, options=options,
+                                               client=client):
+            if event.article is not None:
+                yield event.article
+    finally:
+        crawl_state.close()
+
+
+def crawl_sync(settings: CrawlSettings | None = None, **keywords: Any) -> list[Article]:
+    """:func:`crawl` for code without an event loop: all records as a list."""
+
+    async def collect() -> list[Article]:
+        return [article async for article in crawl(settings, **keywords)]
+
+    return _run(collect())
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    raise ConfigError("an event loop is running here (a notebook?): await the async "
+                      "function instead of calling the _sync one")
+
+
+async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
+                    failures: Path | None, warc: Path | None = None, append: bool = False,
+                    options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                    on_event: Callable[[CrawlEvent, CrawlSummary], None] | None = None,
+                    client: httpx.AsyncClient | None = None) -> CrawlSummary:
+    """Crawl and write (:func:`scraper.crawl.runner.run_crawl`, pages read by
+    :func:`extract`): records to ``output`` (JSONL, exactly once across kills and resumes),
+    raw pages to ``warc``, failures to ``failures`` at the end."""
+    return await runner.run_crawl(settings, extract, output=output, state=state,
+                                  failures=failures, warc=warc, append=append,
+                                  options=options, on_event=on_event, client=client)
+
+
+def export_records(source: Path | str, output: Path | str, *, to: str,
+                   since: dt.date | None = None, until: dt.date | None = None,
+                   bom: bool = False) -> DatasetSummary:
+    """Tidy the records of a JSONL file (deduplicated, translations linked, ``since`` /
+    ``until`` on ``published``, ordered) and write them to ``output`` in format ``to``."""
+    check_export(to, output, bom=bom)
+    if str(output) != "-" and Path(output).resolve() == Path(source).resolve():
+        raise InputError(f"{output} is the input: choose another output file (-o)")
+    workdir = Path(output).resolve().parent if str(output) != "-" else None
+    if workdir is not None and not workdir.is_dir():
+        raise InputError(f"cannot write {output}: no folder {workdir}")
+    with open_dataset(source, since=since, until=until, workdir=workdir) as dataset:
+        write_records(dataset.records(), output, to=to, bom=bom)
+        return dataset.summary
+
+
+def dataset_stats(source: Path | str, *, since: dt.date | None = None,
+                  until: dt.date | None = None, top: int = 10) -> DatasetStats:
+    """Counts over the tidied records of a JSONL file (see :func:`export_records`)."""
+    with open_dataset(source, since=since, until=until) as dataset:
+        stats = compute_stats(dataset.records(), top=top)
+        stats.items = dataset.count_items()
+        stats.duplicates_dropped = dataset.summary.duplicates
+        return stats
+
+
+__all__ = [
+    "CrawlEvent", "CrawlSettings", "CrawlSummary", "DatasetStats", "DatasetSummary",
+    "crawl", "crawl_sync", "dataset_stats", "export_records", "extract", "extract_text",
+    "extract_page", "extractor_version", "fetch_article", "fetch_article_sync", "fetch_articles",
+    "open_crawl", "resolve_profile", "run_crawl",
+]

@@ -1,0 +1,135 @@
+"""Discovery by ids (the ``ids`` strategy): where the archive's items are, from the site
+profile.
+
+Item URLs come from enumerating ids (the stable way to cover an archive whose listings
+shift) and from listing pages (to learn the newest id and find new items). Every URL is
+keyed by its item identity, (id, language), so each item is fetched once whatever host,
+scheme or ``/language:XX`` variant points to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser
+
+from scraper.charset import decode_html
+from scraper.crawl.fetch import Fetcher
+from scraper.crawl.settings import CrawlSettings
+from scraper.crawl.state import CrawlState
+from scraper.profiles import SiteProfile
+from scraper.text import absolute_url
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One URL to fetch, with the identity of the item it holds."""
+
+    url: str
+    key: str
+    origin: str
+    """"enumerated" (may not exist), "listed" (a page linked to it) or "given"."""
+
+
+def item_target(profile: SiteProfile, base_url: str, language: str, item_id: int,
+                origin: str = "enumerated") -> Target | None:
+    template = profile.discovery.item_template
+    if template is None:
+        return None
+    url = base_url.rstrip("/") + template.format(lang=language, id=item_id)
+    return Target(url=url, key=profile.item_key(url), origin=origin)
+
+
+def listing_urls(profile: SiteProfile, base_url: str, language: str,
+                 pages: int = 1) -> list[str]:
+    """The first ``pages`` pages of every listing of ``language``."""
+    urls = []
+    for template in profile.discovery.listing_templates:
+        first = base_url.rstrip("/") + template.format(lang=language)
+        urls.append(first)
+        urls.extend(profile.discovery.listing_page_template.format(listing=first, page=page)
+                    for page in range(2, pages + 1))
+    return urls
+
+
+def listed_targets(html: str, page_url: str, profile: SiteProfile,
+                   base_url: str) -> list[Target]:
+    """Item links of a listing page, keyed by item, each once, in page order. Whatever host,
+    scheme or ``/language:XX`` variant a link uses, the target is the item's URL on
+    ``base_url``, so every item is fetched once, from the crawl's own host."""
+    found: dict[str, Target] = {}
+    for node in LexborHTMLParser(html).css("a[href]"):
+        url = absolute_url(page_url, node.attributes.get("href") or "")
+        if url is None:  # "//[" and other links no URL parser accepts
+            continue
+        item = profile.parse_item_url(url)
+        if item is None or item.kind not in profile.urls.dated_kinds or \
+                not item.item_id.isdigit():
+            continue
+        target = item_target(profile, base_url, item.language, int(item.item_id), "listed")
+        if target is not None:
+            found.setdefault(target.key, target)
+    return list(found.values())
+
+
+def item_number(profile: SiteProfile, url: str) -> int | None:
+    """The numeric id of an item URL, or None."""
+    item = profile.parse_item_url(url)
+    return int(item.item_id) if item is not None and item.item_id.isdigit() else None
+
+
+async def discover_ids(fetcher: Fetcher, profile: SiteProfile, base_url: str,
+                       settings: CrawlSettings, state: CrawlState) -> None:
+    """Ids enumerated from ``first_id`` to past the newest one the listing pages show
+    (``max_misses`` more, and more again whenever one of those exists); the listing pages'
+    items first.
+
+    Fills ``state``."""
+    listed: list[Target] = []
+    for language in settings.languages:
+        for url in listing_urls(profile, base_url, language, settings.listing_pages):
+            result = await fetcher.fetch(url)
+            if result.outcome == "done" and result.page is not None:
+                html = decode_html(result.page.body, result.page.charset)
+                listed.extend(listed_targets(html, result.page.final_url, profile, base_url))
+            else:
+                logger.warning("listing %s: %s", url, result.reason)
+    numbers = [number for target in listed
+               if (number := item_number(profile, target.url)) is not None]
+    newest = settings.last_id or max(numbers, default=0)
+    first = settings.first_id if settings.first_id is not None else profile.discovery.first_id
+    state.add((target.url, target.key, "listed") for target in listed
+              if in_languages(profile, target.url, settings.languages))
+    tail = 0 if settings.last_id else profile.discovery.max_misses
+    for language in settings.languages:
+        targets = (item_target(profile, base_url, language, number)
+                   for number in range(first, newest + tail + 1))
+        state.add((target.url, target.key, target.origin) for target in targets if target)
+    state.set_setting("newest", str(newest + tail))
+    state.set_setting("discovered", "1")
+    logger.info("discovered %d listed items, ids %d to %d", len(listed), first, newest)
+
+
+def in_languages(profile: SiteProfile, url: str, languages: tuple[str, ...]) -> bool:
+    item = profile.parse_item_url(url)
+    return item is None or item.language in languages
+
+
+def extend_tail(profile: SiteProfile, base_url: str, settings: CrawlSettings,
+                state: CrawlState, url: str, newest: int) -> int:
+    """An item beyond the newest known id: enumerate max_misses more ids past it. Returns
+    the newest id now enumerated."""
+    number = item_number(profile, url)
+    if number is None or settings.last_id or number + profile.discovery.max_misses <= newest:
+        return newest
+    start, newest = newest + 1, number + profile.discovery.max_misses
+    state.set_setting("newest", str(newest))
+    for language in settings.languages:
+        targets = [item_target(profile, base_url, language, each)
+                   for each in range(start, newest + 1)]
+        fresh = [target for target in targets if target is not None]
+        state.add((each.url, each.key, each.origin) for each in fresh)  # read later
+    return newest

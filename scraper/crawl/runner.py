@@ -1,0 +1,391 @@
+"""The crawl runner: discovery, then fetching with workers, each page handed to a reader.
+
+It knows the order of the crawl (discover, fetch, read, write, mark done) but not how a
+page is read: :mod:`scraper.api` passes the single-page pipeline in as ``read``, so the crawl
+never imports the clean or extract stages. Discovery strategies are found by the name the
+profile gives (``discovery = "ids" | "wordpress"``) or by ``--via`` (``wayback``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from scraper.charset import decode_html
+from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
+from scraper.crawl import wayback, wordpress
+from scraper.crawl.fetch import Fetcher
+from scraper.crawl.ids import Target, discover_ids, extend_tail
+from scraper.crawl.settings import CrawlSettings
+from scraper.crawl.state import CrawlState
+from scraper.crawl.warc import WarcPageWriter
+from scraper.crawl.wayback import ARCHIVE_BASE, ArchivedPage, archived_page, unreplay
+from scraper.crawl.wordpress import payload_page
+from scraper.document import Page
+from scraper.errors import ConfigError, ScraperError
+from scraper.inputs import check_url
+from scraper.profiles import SiteProfile, load_profile
+from scraper.records import Article, FetchInfo
+from scraper.records.jsonl import JsonlWriter, repair_jsonl
+
+logger = logging.getLogger(__name__)
+PENDING_BATCH = 500
+"""Pending URLs held in memory at once during a crawl."""
+
+
+class PageReader(Protocol):
+    """How a crawl turns a page into its record: :func:`scraper.api.extract`."""
+
+    def __call__(self, html: str | bytes, url: str, *, profile: SiteProfile,
+                  charset: str | None = None, fetch: FetchInfo | None = None) -> Article: ...
+
+
+Discover = Callable[[Fetcher, SiteProfile, str, CrawlSettings, CrawlState], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class DiscoveryStrategy:
+    """How a kind of source finds its items; ``rediscovers``: a ``--refresh`` run asks the
+    source again (what changed) instead of re-requesting every page done."""
+
+    discover: Discover
+    rediscovers: bool = False
+
+
+DISCOVERIES: dict[str, DiscoveryStrategy] = {
+    "ids": DiscoveryStrategy(discover_ids),
+    "wordpress": DiscoveryStrategy(wordpress.discover_posts, rediscovers=True),
+}
+"""Discovery strategies by the name a profile gives (``discovery = "NAME"``)."""
+VIAS: dict[str, DiscoveryStrategy] = {
+    "wayback": DiscoveryStrategy(wayback.discover_captures),
+}
+"""Sources read through another service (``--via NAME``): a web archive's captures."""
+
+
+def fetch_info(page: Page) -> FetchInfo:
+    """The record's fetch details of a fetched page."""
+    return FetchInfo(
+        fetched_at=page.fetched_at,
+        status=page.status,
+        final_url=page.final_url,
+        content_type=page.headers.get("content-type"),
+        etag=page.headers.get("etag"),
+        last_modified=page.headers.get("last-modified"),
+        sha256=hashlib.sha256(page.body).hexdigest(),
+    )
+
+
+def read_page(read: PageReader, page: Page, profile: SiteProfile) -> Article:
+    """The record of a fetched page (or of a page read back from a WARC file)."""
+    return read(page.body, page.final_url, profile=profile, charset=page.charset,
+                fetch=fetch_info(page))
+
+
+def read_capture(read: PageReader, page: Page, archived: ArchivedPage,
+                 profile: SiteProfile) -> Article:
+    """The record of a web-archive capture: read at its original URL, the capture's time
+    and address in ``fetch``."""
+    info = fetch_info(page).model_copy(update={"archived_at": archived.archived_at,
+                                               "archive_url": page.url})
+    return read(unreplay(decode_html(page.body, page.charset)), archived.original,
+                profile=profile, fetch=info)
+
+
+def allowed_hosts(profile: SiteProfile, *urls: str, mirror: bool = False) -> frozenset[str]:
+    """Hosts a fetch may reach: the URLs' own, plus the site's unless crawling a mirror
+    (a mirror crawl never leaves the mirror, even when a page redirects to the real site)."""
+    hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
+    return frozenset(hosts if mirror else hosts | set(profile.urls.hosts))
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlEvent:
+    """One URL done with: its record, or the reason it has none."""
+
+    target: Target
+    status: str
+    """"done", "unchanged" (304), "skipped" or "failed"."""
+    article: Article | None = None
+    reason: str | None = None
+    attempts: int = 0
+    requests: int = 0
+    page: Page | None = None
+
+
+async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: CrawlState,
+                       options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                       client: httpx.AsyncClient | None = None) -> AsyncIterator[CrawlEvent]:
+    """Discover, fetch and read the archive (``read``: a page's HTML and URL to its record),
+    yielding one event per URL. The state is updated after each event is consumed, so a
+    consumer that writes the record before asking for the next one never loses it;
+    :meth:`CrawlState.reconcile` repairs the rest."""
+    profile = load_profile(settings.site)
+    archive = settings.via == "wayback"
+    if settings.via is not None and settings.via not in VIAS:
+        raise ConfigError(f"unknown source --via {settings.via}: the choice is "
+                          f"{', '.join(VIAS)}")
+    strategy = VIAS[settings.via] if settings.via else DISCOVERIES.get(
+        profile.discovery.strategy)
+    if strategy is None:
+        raise ConfigError(f"profile {profile.name}: unknown discovery strategy "
+                          f"{profile.discovery.strategy!r}: use one of "
+                          f"{', '.join(DISCOVERIES)}")
+    if archive and not (profile.urls.item_path and profile.discovery.item_template):
+        raise ConfigError(f"--via {settings.via} needs a profile that knows its item URLs: "
+                          f"{profile.name} has no [urls] item_path or [discovery] "
+                          "item_template; choose a --site that has both")
+    base_url = (settings.base_url or (ARCHIVE_BASE if archive else profile.urls.canonical_base)
+                or "").rstrip("/")
+    if not base_url:
+        raise ConfigError(f"profile {profile.name} has no canonical_base: pass --base-url")
+    check_url(base_url)
+    mirrored = archive or (urlsplit(base_url).hostname or "").lower() not in profile.urls.hosts
+    if not archive:
+        profile = profile.with_mirror(base_url)
+    hosts = allowed_hosts(profile, base_url, mirror=mirrored)
+    async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
+        rediscover = settings.refresh and strategy.rediscovers
+        if state.get_setting("discovered") is None or rediscover:
+            await strategy.discover(fetcher, profile, base_url, settings, state)
+            state.set_setting("discovered", "1")
+        if settings.refresh and not rediscover:
+            state.reset(["done"])
+        crawler = _Crawler(fetcher, profile, base_url, settings, state, read)
+        try:
+            async for event in crawler.run():
+                yield event
+                crawler.record(event)
+        finally:  # every request of the run: robots.txt and listings included
+            state.set_setting("requests_last_run", str(fetcher.requests))
+
+
+class _Crawler:
+    """Runs the workers of one crawl and turns fetch results into events."""
+
+    def __init__(self, fetcher: Fetcher, profile: SiteProfile, base_url: str,
+                 settings: CrawlSettings, state: CrawlState, read: PageReader) -> None:
+        self.read = read
+        self.fetcher = fetcher
+        self.profile = profile
+        self.base_url = base_url
+        self.settings = settings
+        self.state = state
+        self.pending: deque[Target] = deque()
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+        self.cursor = 0
+        self.done = state.counts()["done"] if not settings.refresh else 0
+        self.newest = int(state.get_setting("newest") or 0)
+        self.wake = asyncio.Event()
+
+    async def run(self) -> AsyncIterator[CrawlEvent]:
+        events: asyncio.Queue[CrawlEvent | None] = asyncio.Queue()
+        workers = self.settings.concurrency or self.fetcher.options.per_host
+        active = 0
+
+        async def work() -> None:
+            nonlocal active
+            try:
+                while self._has_more():
+                    target = self.pending.popleft()
+                    active += 1
+                    try:
+                        event = await self._process(target)
+                    except Exception as error:  # a bug costs one URL, never a hung crawl
+                        logger.exception("%s: internal error", target.url)
+                        event = CrawlEvent(target, "failed", reason=f"internal error: "
+                                           f"{type(error).__name__}: {error}")
+                    finally:
+                        active -= 1
+                    await events.put(event)
+            finally:
+                events.put_nowait(None)
+
+        tasks = [asyncio.create_task(work()) for _ in range(workers)]
+        finished = 0
+        try:
+            while finished < len(tasks) or not events.empty():
+                event = await events.get()
+                if event is None:
+                    finished += 1
+                    if finished == len(tasks) and self._has_more():
+                        tasks.append(asyncio.create_task(work()))  # the tail grew
+                    continue
+                yield event
+                if event.status == "done":
+                    self.done += 1
+                    if self.settings.max_items and self.done >= self.settings.max_items:
+                        return
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _has_more(self) -> bool:
+        """True when a target is ready; pending URLs are read from the state a batch at a
+        time (memory stays flat whatever the archive's size)."""
+        if not self.pending:
+            for rowid, row in self.state.pending_after(self.cursor, PENDING_BATCH):
+                self.pending.append(Target(row.url, row.item or row.url, row.origin))
+                if row.etag or row.last_modified:
+                    self.validators[row.url] = (row.etag, row.last_modified)
+                self.cursor = rowid
+        return bool(self.pending)
+
+    async def _process(self, target: Target) -> CrawlEvent:
+        kept = payload_page(self.state, target.url, self.profile, self.base_url)
+        if kept is not None:  # a WordPress post read with its API page: no request
+            html, source = kept
+            article = self.read(html, target.url, profile=self.profile, fetch=fetch_info(source))
+            return CrawlEvent(target, "done", article=article)
+        etag, last_modified = self.validators.pop(target.url, (None, None))
+        result = await self.fetcher.fetch(target.url, etag=etag, last_modified=last_modified)
+        def event(status: str, *, reason: str | None = None,
+                  article: Article | None = None) -> CrawlEvent:
+            return CrawlEvent(target, status, article=article, reason=reason,
+                              attempts=result.attempts, requests=result.requests,
+                              page=result.page)
+
+        if result.outcome == "not_modified":
+            return event("unchanged", reason="not modified (304)")
+        if result.outcome != "done" or result.page is None:
+            status: str = result.outcome
+            # Only an enumerated id that does not exist, or a page robots.txt forbids, is an
+            # expected skip; anything else (non-HTML, foreign redirect, a listed 404) is a
+            # failure the researcher must see in the failures file.
+            expected = (result.status in (404, 410) and target.origin == "enumerated") or \
+                result.reason == "disallowed by robots.txt"
+            if status == "skipped" and not expected:
+                status = "failed"
+            return event(status, reason=result.reason)
+        try:
+            archived = archived_page(target.url) if self.settings.via == "wayback" else None
+            article = read_page(self.read, result.page, self.profile) if archived is None \
+                else read_capture(self.read, result.page, archived, self.profile)
+        except ScraperError as error:
+            return event("failed", reason=f"extraction failed: {error}")
+        self._extend_tail(target)
+        return event("done", article=article)
+
+    def _extend_tail(self, target: Target) -> None:
+        self.newest = extend_tail(self.profile, self.base_url, self.settings, self.state,
+                                  target.url, self.newest)
+
+    def record(self, event: CrawlEvent) -> None:
+        """Write an event's outcome into the state (after the consumer has taken it)."""
+        page = event.page
+        status = {"unchanged": "done"}.get(event.status, event.status)
+        self.state.mark(
+            event.target.url, status, reason=event.reason, attempts=event.attempts,
+            http_status=page.status if page else None,
+            etag=page.headers.get("etag") if page else None,
+            last_modified=page.headers.get("last-modified") if page else None,
+            sha256=hashlib.sha256(page.body).hexdigest() if page and page.body else None,
+        )
+
+
+@dataclass(slots=True)
+class CrawlSummary:
+    """Counts of one crawl run, for the summary line and the exit code."""
+
+    written: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    requests: int = 0
+    pending_at_start: int = 0
+    failures_path: Path | None = None
+
+    def line(self, seconds: float) -> str:
+        rate = self.written / seconds if seconds > 0 else 0.0
+        return (f"{self.written} written, {self.unchanged} unchanged, {self.skipped} skipped, "
+                f"{self.failed} failed; {self.requests} requests in {seconds:.1f} s "
+                f"({rate:.1f} pages/s)")
+
+
+def open_crawl(output: str, state_path: str | None, *, resume: bool) -> tuple[CrawlState, set[str]]:
+    """The state of a crawl writing to ``output``: fresh, or (``resume``) reconciled with the
+    records already written. Refuses to clobber an earlier crawl without ``resume``."""
+    state_file = Path(state_path) if state_path else None
+    if not resume:
+        for path in (Path(output) if output != "-" else None, state_file):
+            if path is not None and path.exists() and path.stat().st_size > 0:
+                raise ConfigError(f"{path} exists: pass --resume to continue that crawl, "
+                                  "or remove it")
+    elif output == "-" or state_file is None:
+        raise ConfigError("--resume needs an output file (-o) and a state file (--state)")
+    state = CrawlState(state_file or ":memory:")
+    written: set[str] = set()
+    if resume:
+        for record in repair_jsonl(Path(output)):
+            key = record.get("canonical_url") or record.get("url")
+            if isinstance(key, str):
+                written.add(key)
+        done, lost = state.reconcile(written)
+        logger.info("resume: %d records already written, %d marked done, %d to redo",
+                    len(written), done, lost)
+    return state, written
+
+
+async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
+                    state: CrawlState,
+                    failures: Path | None, warc: Path | None = None, append: bool = False,
+                    options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                    on_event: Callable[[CrawlEvent, CrawlSummary], None] | None = None,
+                    client: httpx.AsyncClient | None = None) -> CrawlSummary:
+    """Crawl and write: records to ``output`` (JSONL, one line each, exactly once across
+    kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end."""
+    summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures)
+    warc_writer = WarcPageWriter(warc, user_agent=options.full_user_agent) if warc else None
+    try:
+        with JsonlWriter(output, append=append) as writer:
+            async for event in crawl_events(settings, read, state=state, options=options,
+                                            client=client):
+                summary.requests += event.requests
+                if event.status == "done" and event.article is not None:
+                    if warc_writer is not None and event.page is not None:
+                        warc_writer.write(event.page)
+                    writer.write(event.article)
+                    summary.written += 1
+                elif event.status == "unchanged":
+                    summary.unchanged += 1
+                elif event.status == "skipped":
+                    summary.skipped += 1
+                else:
+                    summary.failed += 1
+                if on_event is not None:
+                    on_event(event, summary)
+        summary.requests = int(state.get_setting("requests_last_run") or summary.requests)
+    finally:
+        if warc_writer is not None:
+            warc_writer.close()
+        if failures is not None:
+            try:
+                write_failures(state, failures)
+            except ScraperError as error:  # never mask the error that stopped the crawl
+                logger.error("%s", error)
+    return summary
+
+
+def write_failures(state: CrawlState, path: Path) -> int:
+    """Write every failed URL of the state (url, reason, attempts, status) to ``path``."""
+    rows = list(state.with_status("failed"))
+    with JsonlWriter(path, append=False) as writer:
+        for row in rows:
+            writer.write({"url": row.url, "item": row.item, "reason": row.reason,
+                          "attempts": row.attempts, "status": row.http_status})
+    return len(rows)
+
+
+__all__ = ["DISCOVERIES", "VIAS", "CrawlEvent", "CrawlSettings", "CrawlSummary",
+           "DiscoveryStrategy", "PageReader", "allowed_hosts", "crawl_events", "fetch_info",
+           "open_crawl", "read_capture", "read_page", "run_crawl", "write_failures"]

@@ -1,0 +1,106 @@
+"""Raw pages in WARC files (warcio, gzip): the request and response of every fetch, kept for
+offline re-extraction, and read back as pages."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from scraper.document import Page
+from scraper.errors import ExportError
+
+logger = logging.getLogger(__name__)
+
+
+class WarcPageWriter:
+    """Writes each fetched page as a WARC request + response pair (gzip members, so a
+    resumed crawl appends to the same file)."""
+
+    def __init__(self, path: Path | str, *, user_agent: str) -> None:
+        self.path = Path(path)
+        self.user_agent = user_agent
+        try:
+            self.handle: IO[bytes] = self.path.open("ab")
+        except OSError as error:
+            raise ExportError(f"cannot write {self.path}: {error.strerror or error}") from error
+        self.writer = WARCWriter(self.handle, gzip=True)
+
+    def write(self, page: Page) -> None:
+        date = page.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        request_headers = StatusAndHeaders(
+            f"GET {_path_of(page.final_url)} HTTP/1.1",
+            [("Host", _host_of(page.final_url)), ("User-Agent", self.user_agent)],
+            is_http_request=True,
+        )
+        request = self.writer.create_warc_record(
+            page.final_url, "request", http_headers=request_headers,
+            warc_headers_dict={"WARC-Date": date})
+        response_headers = StatusAndHeaders(
+            f"{page.status} {_REASONS.get(page.status, 'OK')}",
+            [(name, value) for name, value in page.headers.items()
+             if name not in ("content-encoding", "transfer-encoding", "content-length")],
+            protocol="HTTP/1.1",
+        )
+        response = self.writer.create_warc_record(
+            page.final_url, "response", payload=io.BytesIO(page.body),
+            http_headers=response_headers, warc_headers_dict={"WARC-Date": date})
+        request.rec_headers.add_header("WARC-Concurrent-To",
+                                       response.rec_headers.get_header("WARC-Record-ID"))
+        self.writer.write_record(request)
+        self.writer.write_record(response)
+        for record in (request, response):  # warcio buffers bodies in temporary files
+            if record.raw_stream is not None:
+                record.raw_stream.close()
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+_REASONS = {200: "OK", 203: "Non-Authoritative Information"}
+
+
+def _path_of(url: str) -> str:
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+def _host_of(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0]
+
+
+def read_warc_pages(path: Path | str) -> Iterator[Page]:
+    """Every HTML response of a WARC file, as pages."""
+    from datetime import UTC, datetime
+
+    try:
+        handle = Path(path).open("rb")
+    except OSError as error:
+        raise ExportError(f"cannot read {path}: {error.strerror or error}") from error
+    with handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            headers = {name.lower(): value for name, value in record.http_headers.headers}
+            content_type = headers.get("content-type", "text/html").split(";")[0].strip()
+            if content_type not in ("text/html", "application/xhtml+xml"):
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            stamp = record.rec_headers.get_header("WARC-Date") or ""
+            try:
+                fetched_at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            except ValueError:
+                fetched_at = datetime.now(UTC)
+            status = int(record.http_headers.get_statuscode() or 200)
+            body = record.content_stream().read()
+            yield Page(url, url, status, headers, body, fetched_at)
+
+
+__all__ = ["WarcPageWriter", "read_warc_pages"]

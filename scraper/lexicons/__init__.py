@@ -1,0 +1,127 @@
+"""Lexicons: the words of each language that extractors read prose with.
+
+``<lang>.toml`` holds one language's month names, speech verbs, honorifics, role nouns, goal
+words and date words; ``common.toml`` the stopwords used for language detection, the
+commercial vocabulary used to score spam and the name particles. Both are validated on load;
+a bad file raises :class:`~scraper.errors.ProfileError`.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+
+from pydantic import BaseModel, field_validator
+
+from scraper.tomldata import FROZEN as _FROZEN
+from scraper.tomldata import read_toml, validate_data
+
+
+class LexiconWords(BaseModel):
+    model_config = _FROZEN
+    weekdays: tuple[str, ...] = ()
+    range_joiners: tuple[str, ...] = ()
+    goal_intro: tuple[str, ...] = ()
+    speech_verbs: tuple[str, ...] = ()
+    source_phrases: tuple[str, ...] = ()
+    honorifics: tuple[str, ...] = ()
+    role_nouns: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    pronouns: tuple[str, ...] = ()
+    role_stops: tuple[str, ...] = ()
+    """Where a role ends and the circumstances begin (", at the opening of")."""
+    manner_phrases: tuple[str, ...] = ()
+    complementizers: tuple[str, ...] = ()
+    auxiliaries: tuple[str, ...] = ()
+    place_prepositions: tuple[str, ...] = ()
+    circumstance_starters: tuple[str, ...] = ()
+    inversion_auxiliaries: tuple[str, ...] = ()
+    conjunctions: tuple[str, ...] = ()
+    """Conjunctions that may open a role phrase and are not part of it."""
+    first_person: tuple[str, ...] = ()
+    """First-person words that mark a paragraph as speech (a statement after a colon)."""
+
+
+class DateWords(BaseModel):
+    """Date words of one language (the ``[dates]`` table); month names are in ``months``,
+    weekday names and day-range joiners in ``words``."""
+
+    model_config = _FROZEN
+    ordinal_suffixes: tuple[str, ...] = ()
+    day_articles: tuple[str, ...] = ()
+    range_day_articles: tuple[str, ...] = ()
+    day_links: tuple[str, ...] = ()
+    day_prepositions: tuple[str, ...] = ()
+    month_prepositions: tuple[str, ...] = ()
+    year_prepositions: tuple[str, ...] = ()
+    year_nouns: tuple[str, ...] = ()
+    year_noun_links: tuple[str, ...] = ()
+    year_determiners: tuple[str, ...] = ()
+    quantity_words: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    range_openers: tuple[str, ...] = ()
+    pair_joiners: tuple[str, ...] = ()
+    decade_suffixes: tuple[str, ...] = ()
+    decade_words: tuple[str, ...] = ()
+    capitalised_months: bool = False
+    relative_days: dict[str, int] = {}
+    relative_months: dict[str, int] = {}
+    relative_years: dict[str, int] = {}
+    named_month_before: dict[str, int] = {}
+    named_month_after: dict[str, int] = {}
+
+    @field_validator("named_month_before", "named_month_after")
+    @classmethod
+    def _directions(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {word: step for word, step in value.items() if step not in (-1, 0, 1)}
+        if bad:
+            raise ValueError(f"a named month's direction is -1, 0 or 1: {bad}")
+        return value
+
+
+class Lexicon(BaseModel):
+    """The words of one language that extractors read prose with."""
+
+    model_config = _FROZEN
+    language: str
+    months: dict[str, int]
+    words: LexiconWords
+    dates: DateWords = DateWords()
+
+    @field_validator("months")
+    @classmethod
+    def _months_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        bad = {name: number for name, number in value.items() if not 1 <= number <= 12}
+        if bad:
+            raise ValueError(f"month numbers must be 1-12: {bad}")
+        return value
+
+
+class CommonWords(BaseModel):
+    """Stopwords per language (language detection) and commercial terms (spam scoring)."""
+
+    model_config = _FROZEN
+    stopwords: dict[str, frozenset[str]]
+    commercial: dict[str, tuple[str, ...]]
+    names: dict[str, tuple[str, ...]] = {}
+
+
+@functools.cache
+def load_lexicon(language: str) -> Lexicon | None:
+    """The bundled lexicon of ``language``, or None when there is none."""
+    path = resources.files(__name__) / f"{language}.toml"
+    if not path.is_file():
+        return None
+    return validate_data(Lexicon, read_toml(path), path)
+
+
+@functools.cache
+def load_common_words() -> CommonWords:
+    """Stopwords and commercial terms shared by all languages."""
+    path = resources.files(__name__) / "common.toml"
+    return validate_data(CommonWords, read_toml(path), path)
+
+
+
+__all__ = ["CommonWords", "DateWords", "Lexicon", "LexiconWords", "load_common_words",
+           "load_lexicon"]

@@ -1,0 +1,21 @@
+"""The record contract: the Pydantic models every source's pages become (``models``), and
+records as JSONL (``jsonl``). Field names are a public interface: added, never renamed; the
+data dictionary (``docs/record.md``) is generated from the models by ``python -m
+scraper.docs``."""
+
+from __future__ import annotations
+
+from scraper.records.models import (
+    Article,
+    Breadcrumb,
+    DateMention,
+    Dateline,
+    FetchInfo,
+    ListBlock,
+    Precision,
+    Quote,
+    RemovedBlock,
+)
+
+__all__ = ["Article", "Breadcrumb", "DateMention", "Dateline", "FetchInfo", "ListBlock",
+           "Precision", "Quote", "RemovedBlock"]
