@@ -178,3 +178,18 @@ def test_legacy_pages_have_no_dateline_field_set() -> None:
     seed = Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "seed-table.html"
     assert scraper.extract(seed.read_bytes(), "https://ccre.org/en/actualites/view/4384"
                            ).dateline is None
+
+
+def test_a_permalink_naming_no_category_takes_the_most_specific_one() -> None:
+    """Sites whose permalinks are /<slug> (PLATFORMA) show the parent and the child
+    category: the child is the section, the parent a topic."""
+    html = ('<html><head><link rel="canonical" href="https://ccre-cemr.org/a-post"></head>'
+            '<body><main><article><h1>A post about budgets</h1>'
+            '<p><a href="/category/news" rel="category tag">News</a>, '
+            '<a href="/category/news/statements" rel="category tag">Statements</a></p>'
+            '<p>Local governments published a joint statement on the budget today, asking '
+            'for a seat at the table from the first draft of every plan.</p>'
+            '</article></main></body></html>')
+    article = scraper.extract(html, "https://ccre-cemr.org/a-post", profile=PROFILE)
+    assert (article.section, article.topics) == ("Statements", ["News"])
+    assert [crumb.name for crumb in article.breadcrumbs] == ["Home", "News", "Statements"]

@@ -4,8 +4,9 @@ release, and the repair of items migrated from an older site.
 
 A post page shows its categories as links to ``/<category_base>/<path>`` (in alphabetical
 order) and the *primary* category only in its permalink (``/<path>/<slug>``), so the section
-is the category whose path the permalink starts with; the other categories, then the tags,
-are the topics. The date is the page's own ``<time datetime>`` (site time): JSON-LD and
+is the category whose path the permalink starts with; where permalinks name no category
+(``/<slug>``), it is the most specific category (a child before its parent). The other
+categories, then the tags, are the topics. The date is the page's own ``<time datetime>`` (site time): JSON-LD and
 ``article:published_time`` are UTC, the day before for a post dated at midnight.
 """
 
@@ -60,7 +61,10 @@ def taxonomy(document: Document, rules: WordPressRules, tags: list[str]) -> Taxo
     if primary is None:  # a child category: the permalink names its last segment
         primary = next((index for index, path in enumerate(paths)
                         if permalink and path.rsplit("/", 1)[-1] == permalink.rsplit("/", 1)[-1]),
-                       0)
+                       None)
+    if primary is None:  # the permalink names no category: the most specific one (deepest
+        # path; the first of equals), as a child category says more than its parent
+        primary = max(range(len(paths)), key=lambda index: (paths[index].count("/"), -index))
     names = [link.text for link in categories]
     others = names[:primary] + names[primary + 1:]
     # The trail: each category whose path starts the primary one's, shortest first
