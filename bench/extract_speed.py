@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 from pathlib import Path
@@ -53,12 +54,15 @@ def benchmark_pages() -> Pages:
             for path in sorted(folder.glob("*.html.gz"))]
 
 
-def page_caches(*packages: str) -> list[Any]:
-    """The bounded caches (``functools.lru_cache`` with a maxsize) of the loaded modules of
-    ``packages``, and of what they import (urllib's urlsplit): the caches keyed by what a
-    page holds (its URLs, lines, class names). Unbounded ``functools.cache`` ones hold what a
-    run builds once (lexicons, the date grammar, compiled profile patterns) and are kept."""
+def peer_caches(*packages: str) -> list[Any]:
+    """The page-level caches of a peer: the bounded caches (``functools.lru_cache`` with a
+    maxsize) of the loaded modules of ``packages``, and urllib's urlsplit (both packages
+    split URLs with it): the caches keyed by what a page holds (its URLs, lines, class
+    names). Unbounded ``functools.cache`` ones hold what a run builds once and are kept.
+    Ours are the ones scraper registers, emptied by ``scraper.clear_caches()``."""
     found: dict[int, Any] = {}
+    if hasattr(urllib.parse.urlsplit, "cache_clear"):
+        found[id(urllib.parse.urlsplit)] = urllib.parse.urlsplit
     for name, module in list(sys.modules.items()):
         if name.split(".")[0] not in packages:
             continue
@@ -69,22 +73,28 @@ def page_caches(*packages: str) -> list[Any]:
     return list(found.values())
 
 
+def clear_page_caches(peer: list[Any]) -> None:
+    """Empty both packages' page caches (ours in one call)."""
+    scraper.clear_caches()
+    for cache in peer:
+        cache.cache_clear()
+
+
 def best_passes(functions: list[Callable[[str, str], object]], pages: Pages,
                 repeat: int) -> list[float]:
     """The best pass of each function over ``pages``, the functions' passes interleaved
     (ours, the peer's, ours, ...) so that a slower or busier stretch of the machine's time
     falls on both alike. Every pass starts with both packages' page caches empty
-    (:func:`page_caches`): a later pass over the same pages would otherwise find each
+    (:func:`clear_page_caches`): a later pass over the same pages would otherwise find each
     page's own URLs and lines already read, which no crawl does."""
     for html, url in pages[:3]:  # load every module whose caches are to be emptied
         for function in functions:
             function(html, url)
-    caches = page_caches("scraper", "trafilatura")
+    peer = peer_caches("trafilatura")
     best = [float("inf")] * len(functions)
     for _ in range(repeat):
         for index, function in enumerate(functions):
-            for cache in caches:
-                cache.cache_clear()
+            clear_page_caches(peer)
             started = time.perf_counter()
             for html, url in pages:
                 function(html, url)

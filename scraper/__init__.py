@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from scraper.caches import clear_caches
 from scraper.errors import (
     ConfigError,
     ExportError,
@@ -57,6 +58,7 @@ __all__ = [
     "RemovedBlock",
     "ScraperError",
     "SiteProfile",
+    "clear_caches",
     "crawl",
     "crawl_sync",
     "extract",

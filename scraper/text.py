@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from scraper.caches import page_cache
+
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
 MIN_LANGUAGE_HITS = 3
 """Fewer stopword hits than this and the language is unknown (None)."""
@@ -36,7 +38,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@functools.lru_cache(maxsize=2048)
+@page_cache(maxsize=2048)
 def _words(text: str) -> tuple[str, ...]:
     """(Cached: the cleaner and the extractors read the same lines.)"""
     return tuple(_WORD.findall(text.lower().replace("’", "'")))
@@ -52,76 +54,6 @@ def language_of_words(counts: Mapping[str, int],
             for language, vocabulary in stopwords.items()}
     best = max(hits, key=lambda language: hits[language])
     return best if hits[best] >= MIN_LANGUAGE_HITS else None
-
-
-def trie_regex(words: Iterable[Sequence[str]]) -> str:
-    """A regex matching any of ``words`` (each a sequence of regex atoms, one per character),
-    the longest first where one starts another, written as a trie ("jan(?:uary|vier)?"):
-    a regex engine tries a list's words one by one at every position, a trie's first
-    letters once. "" when ``words`` is empty.
-
-    >>> trie_regex(["jan", "january", "janvier", "june"])
-    'j(?:an(?:uary|vier)?|une)'
-    """
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for atom in word:
-            node = node.setdefault(atom, {})
-        node[""] = {}
-    return _trie_regex(trie)
-
-
-def word_start_regex(words: Sequence[Sequence[str]]) -> str:
-    """Case-insensitive regex of any of ``words`` (regex atoms) where a word starts (not
-    after a letter, digit or underscore), written so that Python's re skips ahead to the
-    places worth trying. Compile it *without* re.IGNORECASE: a pattern that opens with a
-    character class lets re scan for that class in C, but not when the class holds cased
-    letters under the global flag, and not when the pattern opens with an assertion such as
-    ``\\b``. So it opens with :func:`initial_class`, then looks back for the word start, then
-    reads the rest case-insensitively (:func:`after_initial`). On the CEMR pages' prose it
-    scans 1.7 times as fast as ``(?<!\\w)(?:...)`` with re.IGNORECASE, and matches the same.
-
-    >>> pattern = re.compile(word_start_regex([list("may"), list("mars")]))
-    >>> [m.group() for m in pattern.finditer("In MAY, not dismay: Mars (and Marseille)")]
-    ['MAY', 'Mars', 'Mars']
-    """
-    return f"{initial_class(words)}(?<!\\w.)(?i:{after_initial(words)})"
-
-
-def initial_class(words: Iterable[Sequence[str]]) -> str:
-    """A character class holding every character that the first atom of one of ``words``
-    matches case-insensitively: those in ASCII, tested one by one, and every non-ASCII
-    character (a few fold to ASCII letters, the Kelvin sign to "k")."""
-    firsts = {word[0] for word in words}
-    members = [chr(code) for code in range(128)
-               if any(re.fullmatch(atom, chr(code), re.IGNORECASE) for atom in firsts)]
-    return "[" + "".join(map(re.escape, members)) + "\\x80-\\U0010ffff]"
-
-
-def after_initial(words: Iterable[Sequence[str]], *, ahead: bool = False) -> str:
-    """``words`` (regex atoms) read from just past their first character, which a lookbehind
-    checks: to follow :func:`initial_class`. With ``ahead`` the rest is only looked at, not
-    taken: a match is then one character long and hides no other start."""
-    rests: dict[str, list[Sequence[str]]] = {}
-    for word in words:
-        rests.setdefault(word[0], []).append(word[1:])
-    branches = []
-    for first, tails in sorted(rests.items()):
-        rest = trie_regex(tails)
-        rest = f"(?:{rest})" if rest else ""
-        branches.append(f"(?<={first})" + (f"(?={rest})" if ahead and rest else rest))
-    return "(?:" + "|".join(branches) + ")" if branches else "(?!)"
-
-
-def _trie_regex(node: dict[str, Any]) -> str:
-    branches = [atom + _trie_regex(child) for atom, child in sorted(node.items()) if atom]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" not in node:
-        return body
-    return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
 
 
 def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:
@@ -162,7 +94,7 @@ _DATE_DIRECTIVES = {"d": r"(?P<d>3[0-1]|[1-2]\d|0[1-9]|[1-9]| [1-9])",
 """strptime's regexes for %d, %m and %Y (CPython's _strptime.TimeRE)."""
 
 
-@functools.lru_cache(maxsize=64)
+@functools.cache
 def _numeric_date_pattern(form: str) -> re.Pattern[str] | None:
     """The regex of a format made of %d, %m and %Y once each between literal marks (no
     space, which strptime reads as any whitespace); None for any other format."""
@@ -191,12 +123,12 @@ def join_url(base: str, href: str) -> str:
     return _join(base, href)
 
 
-@functools.lru_cache(maxsize=4096)
+@page_cache(maxsize=4096)
 def _join(base: str, href: str) -> str:
     return urljoin(base, href)
 
 
-@functools.lru_cache(maxsize=256)
+@page_cache(maxsize=256)
 def _root(base: str) -> str:
     """The root of ``base``'s host ("https://ccre.org/"): all that urljoin reads of a base
     to resolve a root-relative href is its scheme and host."""

@@ -17,8 +17,8 @@ import pytest
 import scraper
 
 PACKAGE = Path(scraper.__file__).resolve().parent
-BASE = {"errors", "config", "text", "charset", "document", "inputs", "tomldata", "records",
-        "profiles", "lexicons"}
+BASE = {"errors", "config", "caches", "text", "charset", "document", "inputs", "tomldata",
+        "records", "profiles", "lexicons"}
 STAGES = {"crawl", "clean", "extract", "dataset"}
 ALLOWED: dict[str, set[str]] = {
     "__init__": {"api"} | BASE,  # the public names
@@ -30,10 +30,10 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"crawl"} | BASE,  # servers and archives beside the package
     **{stage: set(BASE) for stage in STAGES},
     # the base modules, in layers
-    "errors": set(), "config": set(), "text": set(), "charset": set(),
+    "errors": set(), "config": set(), "caches": set(), "text": {"caches"}, "charset": set(),
     "document": {"text"}, "inputs": {"errors"}, "tomldata": {"errors"},
     "records": {"errors"}, "lexicons": {"tomldata", "errors"},
-    "profiles": {"tomldata", "errors"},
+    "profiles": {"tomldata", "errors", "caches"},
 }
 
 

@@ -38,10 +38,12 @@ def test_readme_main_job_is_the_offline_demo() -> None:
 
 
 def test_package_modules_doctests() -> None:
+    import scraper.caches
     import scraper.profiles
     import scraper.text
+    from scraper.lexicons import patterns
 
-    for module in (scraper.text, scraper.profiles, scraper):
+    for module in (scraper.text, scraper.profiles, scraper, scraper.caches, patterns):
         assert doctest.testmod(module).failed == 0
 
 

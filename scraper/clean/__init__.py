@@ -73,8 +73,7 @@ class _Renderer:
     def __init__(self, url: str, profile: SiteProfile, options: CleanOptions) -> None:
         self.url = url
         self.options = options
-        self.reader = attribute_reader(tuple(
-            (kind, tuple(listed)) for kind, listed in profile.content.furniture.items()))
+        self.reader = attribute_reader(profile.site)
         self.blocks: list[Block] = []
         self.parents: list[int] = []
         self.tags: list[str] = []

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 
-_AFTER_TAG = re.compile(r"(?<=>)(?:\s*rn)+\s*(?=<|[A-ZÀ-ÖØ-Þ«“\"])")
+from scraper.lexicons.patterns import capital_class
+
+_NAME_OR_MARK = capital_class('«“"')
+"""A capital letter of any script, or an opening quote mark."""
+_AFTER_TAG = re.compile(rf"(?<=>)(?:\s*rn)+\s*(?=<|{_NAME_OR_MARK})")
 """After a tag: before the next tag or a capitalised word ("<p>rnLes")."""
-_BETWEEN_SENTENCES = re.compile(r"(?<=[.!?:;»”\"])(?:rn)+(?=[A-ZÀ-ÖØ-Þ«“\"])")
+_BETWEEN_SENTENCES = re.compile(rf"(?<=[.!?:;»”\"])(?:rn)+(?={_NAME_OR_MARK})")
 
 
 def repair_migration_artefacts(html: str) -> str:

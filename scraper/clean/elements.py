@@ -9,9 +9,11 @@ few combinations on element after element, so both are worked out once and remem
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
+
+from scraper.caches import page_cache
+from scraper.profiles import CompiledSite
 
 BLOCK_TAGS = frozenset(
     "html body p div section article main header footer nav aside h1 h2 h3 h4 h5 h6 li ul "
@@ -157,7 +159,7 @@ def _context(parent: Context, tag: str, read: Attributes) -> Context:
                    list_tag=tag if tag in ("ul", "ol") else None)
 
 
-@functools.cache
-def attribute_reader(furniture: tuple[tuple[str, tuple[str, ...]], ...]) -> AttributeReader:
-    """One reader per profile's furniture words, kept across pages."""
-    return AttributeReader({word: kind for kind, listed in furniture for word in listed})
+@page_cache(maxsize=32)
+def attribute_reader(site: CompiledSite) -> AttributeReader:
+    """One reader per profile (its furniture words), kept across pages."""
+    return AttributeReader(site.furniture_kinds)

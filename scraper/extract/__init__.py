@@ -8,7 +8,6 @@ pages the profile does not lay out.
 
 from __future__ import annotations
 
-import datetime as dt
 
 from scraper.document import Document
 from scraper.extract import wordpress

@@ -4,15 +4,13 @@ as the last fallback for pages nothing else reads (the only adapter to it in the
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 import trafilatura
 
-from scraper.document import Block, Document, Removal
+from scraper.document import Block, Document
 from scraper.records import ListBlock
-from scraper.profiles import SiteProfile, compiled_pattern
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃∙*]|-(?=\s)|–(?=\s))\s*")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")

@@ -3,7 +3,6 @@ rendered "Home / News / ..." line (possibly split over lines that end in " /")."
 
 from __future__ import annotations
 
-import functools
 import re
 
 from scraper.document import Block, Document
@@ -106,7 +105,7 @@ def _rendered_trail(blocks: tuple[Block, ...], position: int,
                     profile: SiteProfile) -> tuple[Breadcrumb, ...]:
     block = blocks[position]
     text = strip_prefixes(block.text, profile.breadcrumbs.prefixes)
-    if not text.casefold().startswith(_folded(profile.breadcrumbs.roots)):
+    if not text.casefold().startswith(profile.site.breadcrumb_roots):
         return ()
     group = [block]
     # A trail split over lines: each line but the last ends in a separator.
@@ -115,11 +114,6 @@ def _rendered_trail(blocks: tuple[Block, ...], position: int,
             break
         group.append(other)
     return _split_trail(group, profile, require_root=True)
-
-
-@functools.cache
-def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(word.casefold() for word in words)
 
 
 def _ends_with_separator(text: str, profile: SiteProfile) -> bool:

@@ -8,13 +8,13 @@ follows the title inside the container the two share.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
 from scraper.document import Block, Document, Removal
 from scraper.extract.body import HEADING_TAGS, MAX_LINK_DENSITY, MAX_THEME_WORDS, TRAIL_MARKS
-from scraper.profiles import SiteProfile, compiled_pattern
+from scraper.caches import page_cache
+from scraper.profiles import CompiledSite, SiteProfile
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +32,14 @@ def category_match(text: str, profile: SiteProfile) -> re.Match[str] | None:
     """The category-date line's match, or None."""
     if not profile.dates.category_date or len(text) > 200:
         return None
-    return _category_match(text, profile.dates.category_date)
+    return _category_match(text, profile.site)
 
 
-@functools.lru_cache(maxsize=1024)
-def _category_match(text: str, pattern: str) -> re.Match[str] | None:
+@page_cache(maxsize=1024)
+def _category_match(text: str, site: CompiledSite) -> re.Match[str] | None:
     """(Cached: the layout asks it twice of a page's lines, and menus and sidebars repeat
     from page to page.)"""
-    return compiled_pattern(pattern).match(text)
+    return site.category_date.match(text) if site.category_date else None
 
 
 def _is_trail(block: Block, profile: SiteProfile) -> bool:

@@ -28,7 +28,8 @@ from scraper.extract.relative_dates import (
 from scraper.records import DateMention, Precision
 from scraper.profiles import SiteProfile
 from scraper.lexicons import DateWords
-from scraper.text import after_initial, initial_class, parse_date
+from scraper.lexicons.patterns import after_initial, initial_class
+from scraper.text import parse_date
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
 _END = r"(?![\w/]|[,.]\d)"

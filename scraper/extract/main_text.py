@@ -29,11 +29,11 @@ and the selector falls back to blocks alone when the two disagree.
 
 from __future__ import annotations
 
-import functools
 
 import re
 from dataclasses import dataclass
 
+from scraper.caches import page_cache
 from scraper.document import Block, Document, Removal
 
 SHORT = 20
@@ -183,7 +183,7 @@ def _value(block: Block) -> float:
     return value
 
 
-@functools.lru_cache(maxsize=16384)
+@page_cache(maxsize=16384)
 def _hint(name: str) -> int:
     """-1 for an element named like boilerplate, 1 like the article's body, else 0 (cached:
     a site repeats its class names on every page)."""

@@ -4,11 +4,11 @@ from markup, pager links, translations, topics from tags, body language."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections import Counter
 from itertools import chain
 
+from scraper.caches import page_cache
 from scraper.document import Block, Document, JsonObject
 from scraper.profiles import SiteProfile
 from scraper.lexicons import load_common_words
@@ -132,7 +132,7 @@ def extract_pager(document: Document, profile: SiteProfile) -> tuple[str | None,
     return _http(previous_url), _http(next_url)
 
 
-@functools.lru_cache(maxsize=1024)
+@page_cache(maxsize=1024)
 def _pager_label(text: str) -> str:
     """A link's text as pager words are compared with it (cached: menus repeat)."""
     return _PAGER_NOISE.sub(" ", text).strip().casefold()

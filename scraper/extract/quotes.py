@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from scraper.lexicons.patterns import capital_class, words_alternation
 from scraper.extract.speakers import (
     QuoteWords,
     Registry,
@@ -41,7 +42,9 @@ OPENERS = "“«„"
 CLOSERS = "”»"
 MAX_CONTINUATION = 4
 """Paragraphs an unclosed quote may run on before it is taken as never closed."""
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÀ-Ý«“\"])")
+_NAME_OR_MARK = capital_class('«“"')
+"""A capital letter of any script, or an opening quote mark."""
+_SENTENCE_BREAK = re.compile(rf"[.!?]\s+(?={_NAME_OR_MARK})")
 
 
 @dataclass(slots=True)
@@ -162,7 +165,7 @@ def _attribution_inside(text: str, words: QuoteWords) -> int | None:
     for match in re.finditer(r",\s+", text):
         rest = text[match.end():]
         verb = words.verb_pattern.match(rest)
-        if verb and re.match(r"\s+(?:[A-ZÀ-Ý]|the |le |la |l')", rest[verb.end():]):
+        if verb and words.speaker_start.match(rest[verb.end():]):
             return match.start()
     return None
 
@@ -179,7 +182,7 @@ def _first_clause_end(text: str, words: QuoteWords) -> int:
     return len(text)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.cache
 def _joined_clause(conjunctions: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     """", while ", ", tandis que ": where a second clause joins an attribution's."""
     alternation = "|".join(re.escape(each) for each in conjunctions)
@@ -204,7 +207,7 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     verb = words.verb_pattern.match(clause)
     if verb:
         phrase = clause[verb.end():]
-        if re.match(rf"\s*(?:{_words_alternation(words.complementizers)})", phrase):
+        if re.match(rf"\s*(?:{words_alternation(words.complementizers)})", phrase):
             return None  # "... said that “B”": the attribution of the next quote
         speaker, role = split_who(phrase.strip(" ,"), words)
         if speaker is None and role is None:
@@ -255,8 +258,8 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
             speaker, role = split_who(trimmed[len(source):], words)
             if speaker or role:
                 return _Attribution(speaker, role, trimmed[: len(source)])
-    as_match = re.match(rf"(?:{_words_alternation(words.manner)})\s+"
-                        rf"(?:(?:{_words_alternation(words.articles)})\s*)?(.*)$",
+    as_match = re.match(rf"(?:{words_alternation(words.manner)})\s+"
+                        rf"(?:(?:{words_alternation(words.articles)})\s*)?(.*)$",
                         trimmed, re.IGNORECASE)
     verbs = list(words.verb_pattern.finditer(trimmed))
     if as_match and verbs:
@@ -268,10 +271,10 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
             return _Attribution(speaker, role, verb.group(1))
     for verb in reversed(verbs):
         after = trimmed[verb.end():]
-        complementizer = _words_alternation(words.complementizers)
+        complementizer = words_alternation(words.complementizers)
         reported = re.search(rf"(?<!\w)(?:{complementizer})", after)
         close = re.fullmatch(rf"\s*(?:,?\s*(?:{complementizer})\s*)?"
-                             rf"(?:(?:{_words_alternation(words.articles)})\s*)?", after)
+                             rf"(?:(?:{words_alternation(words.articles)})\s*)?", after)
         if not (close or ends_with_colon or intro or reported):
             continue
         speaker, role = split_who(_subject(trimmed[: verb.start()], words), words)
@@ -288,7 +291,7 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
 def _subject(text: str, words: QuoteWords) -> str:
     """The subject of a speech verb: the sentence up to it, without a trailing auxiliary or
     adverb ("has", "also")."""
-    auxiliaries = _words_alternation(words.auxiliaries)
+    auxiliaries = words_alternation(words.auxiliaries)
     while True:
         shorter = re.sub(rf"\s+(?:{auxiliaries})\s*$", "", text.strip(" ,"), flags=re.IGNORECASE)
         if shorter == text.strip(" ,"):
@@ -418,15 +421,6 @@ def _incise(text: str, words: QuoteWords) -> tuple[str, _Attribution] | None:
     return None
 
 
-@functools.lru_cache(maxsize=64)
-def _words_alternation(words: tuple[str, ...] | frozenset[str]) -> str:
-    """A regex alternation of whole words (an apostrophe-ended word needs no boundary;
-    cached: the same lists are asked for at every quote)."""
-    ordered = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(word) + ("" if word.endswith("'") else r"\b")
-                    for word in ordered) or "(?!)"
-
-
 def _joined(first: str, second: str) -> str:
     """Two parts of one quote around a mid attribution, joined by a space."""
     return " ".join(text for text in _text_of([first]) + _text_of([second]))
@@ -454,7 +448,7 @@ def _extend(quote: Quote, texts: list[str], span: _Span) -> Quote:
     })
 
 
-_INLINE_COLON = re.compile(r"\s:\s+(?=[A-ZÀ-Ý])|:\s+(?=[A-ZÀ-Ý])")
+_INLINE_COLON = re.compile(rf"\s?:\s+(?={capital_class()})")
 """A statement's colon inside its paragraph: "NAME declared: The ..."."""
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from scraper.records import DateMention, Precision
 from scraper.lexicons import DateWords, load_lexicon
-from scraper.text import after_initial, initial_class, trie_regex, word_start_regex
+from scraper.lexicons.patterns import after_initial, initial_class, trie_regex, word_start_regex
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scraper.lexicons import load_common_words, load_lexicon
+from scraper.lexicons.patterns import capital_class, words_alternation
 
 _TOKEN = re.compile(r"\S+")
 
@@ -45,6 +46,8 @@ class QuoteWords:
     inversion: re.Pattern[str]
     particles: frozenset[str]
     organisations: frozenset[str]
+    speaker_start: re.Pattern[str]
+    """Where a speaker's phrase starts after a verb: a capital of any script, or an article."""
 
 
 @functools.cache
@@ -79,6 +82,7 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         for name, found in lists.items():
             found.update(getattr(words, name))
     ordered = tuple(sorted(verbs, key=len, reverse=True))
+    article = words_alternation(frozenset(articles), whole=False)
     alternatives = "|".join(re.escape(verb).replace("'", "['’]") for verb in ordered)
     return QuoteWords(
         verbs=ordered,
@@ -95,29 +99,25 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         complementizers=tuple(sorted(lists["complementizers"], key=len, reverse=True)),
         auxiliaries=tuple(sorted(lists["auxiliaries"])),
         places=frozenset(lists["place_prepositions"]),
-        circumstance=re.compile(rf"^(?:{_alternatives(lists['circumstance_starters'])})\b",
+        circumstance=re.compile(rf"^(?:{words_alternation(frozenset(lists['circumstance_starters']), whole=False)})\b",
                                 re.IGNORECASE),
         inversion=_inversion(lists["inversion_auxiliaries"], pronouns),
+        speaker_start=re.compile(rf"\s+(?:{capital_class()}|(?:{article})(?:\s|(?<=')))"),
         particles=frozenset(load_common_words().names.get("particles", ())),
         organisations=frozenset(load_common_words().names.get("organisation_words", ())),
     )
 
 
-@functools.lru_cache(maxsize=8)
+@functools.cache
 def _after_conjunction(conjunctions: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     """What comes up to a conjunction that opens a phrase ("... and NAME"), to cut it."""
-    return re.compile(rf"^.*?\b(?:{_alternatives(frozenset(conjunctions))})\s+")
-
-
-def _alternatives(words: set[str] | frozenset[str]) -> str:
-    """A regex alternation of ``words``, longest first (never empty)."""
-    ordered = sorted(words, key=len, reverse=True)
-    return "|".join(re.escape(word) for word in ordered) or "(?!)"
+    return re.compile(rf"^.*?\b(?:{words_alternation(frozenset(conjunctions), whole=False)})\s+")
 
 
 def _inversion(auxiliaries: set[str], pronouns: set[str]) -> re.Pattern[str]:
     """French inverted cues: "a-t-il souligné", "déclare-t-elle", "ajoute-il"."""
-    auxiliary, pronoun = _alternatives(auxiliaries), _alternatives(pronouns)
+    auxiliary = words_alternation(frozenset(auxiliaries), whole=False)
+    pronoun = words_alternation(frozenset(pronouns), whole=False)
     return re.compile(rf"^((?:{auxiliary})-t-(?:{pronoun})\s+\w+|\w+-t-(?:{pronoun})|"
                       rf"\w+-(?:{pronoun}))\b", re.IGNORECASE)
 

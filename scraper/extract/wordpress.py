@@ -13,6 +13,7 @@ categories, then the tags, are the topics. The date is the page's own ``<time da
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -20,16 +21,24 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from scraper.document import Document, Link
 from scraper.extract.body import Body
 from scraper.extract.meta import parse_iso_date
+from scraper.lexicons.patterns import ordinal_suffixes, words_alternation
 from scraper.extract.relative_dates import date_vocabulary, normalise
 from scraper.records import Dateline
-from scraper.profiles import SiteProfile, WordPressRules, compiled_pattern
+from scraper.profiles import SiteProfile, WordPressRules
 from scraper.text import normalise_space, parse_date
 
 MAX_DATE_LINE = 40
 """A line longer than this is not a date line."""
 _POST_ID = re.compile(r"\bpostid-(\d+)\b")
-_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})(?:er|st|nd|rd|th)?\s+(?P<month>[^\W\d_]+\.?)"
-                             r"(?:\s+(?P<year>\d{4}))?$", re.IGNORECASE)
+
+
+@functools.cache
+def _day_month_year_pattern(languages: tuple[str, ...]) -> re.Pattern[str]:
+    """"5 December 2025", "11 décembre", "1er mars": day (with the languages' ordinal
+    suffixes), month name, optional year."""
+    suffixes = words_alternation(ordinal_suffixes(languages), whole=False)
+    return re.compile(rf"^(?P<day>\d{{1,2}})(?:{suffixes})?\s+(?P<month>[^\W\d_]+\.?)"
+                      r"(?:\s+(?P<year>\d{4}))?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,15 +168,16 @@ def read_dateline(body: Body, profile: SiteProfile, languages: tuple[str, ...],
                   published_on: dt.date | None) -> Dateline | None:
     """The dateline at the start of one of the first paragraphs (a key-points list may come
     first): place and date; a date without a year takes the year nearest ``published_on``."""
-    if not profile.dates.dateline:
+    pattern = profile.site.dateline
+    if pattern is None:
         return None
-    pattern = compiled_pattern(profile.dates.dateline)
     months = date_vocabulary(languages).months
     for paragraph in body.paragraphs[:3]:
         match = pattern.match(paragraph)
         if match is None:
             continue
-        day = _day_month_year(normalise_space(match.group("date")), months, published_on)
+        day = _day_month_year(normalise_space(match.group("date")), months, published_on,
+                              languages)
         if day is None:
             continue
         place = normalise_space(match.group("place")).rstrip(",")
@@ -175,9 +185,9 @@ def read_dateline(body: Body, profile: SiteProfile, languages: tuple[str, ...],
     return None
 
 
-def _day_month_year(text: str, months: dict[str, int],
-                    published_on: dt.date | None) -> dt.date | None:
-    match = _DAY_MONTH_YEAR.match(text)
+def _day_month_year(text: str, months: dict[str, int], published_on: dt.date | None,
+                    languages: tuple[str, ...]) -> dt.date | None:
+    match = _day_month_year_pattern(languages).match(text)
     if match is None:
         return None
     month = months.get(normalise(match.group("month")).rstrip("."))

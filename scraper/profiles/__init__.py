@@ -15,12 +15,15 @@ import functools
 import re
 from importlib import resources
 from importlib.resources.abc import Traversable
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from scraper.caches import page_cache
 from scraper.errors import ProfileError
 from scraper.tomldata import FROZEN as _FROZEN
 from scraper.tomldata import read_toml, validate_data
@@ -285,6 +288,18 @@ class SiteProfile(BaseModel):
             return {**data, "discovery": {"strategy": data["discovery"]}}
         return data
 
+    @functools.cached_property
+    def site(self) -> CompiledSite:
+        """This profile compiled (regexes, folded words), built on first use."""
+        return CompiledSite.of(self)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> SiteProfile:
+        """A copy with ``update`` applied; its compiled :attr:`site` is built anew."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied.__dict__.pop("site", None)
+        return copied
+
     def matches_host(self, host: str) -> bool:
         """True when ``host`` (lower case, no port) serves this site."""
         return host in self.urls.hosts
@@ -310,10 +325,7 @@ class SiteProfile(BaseModel):
         >>> load_profile("cemr").parse_item_url("http://www.ccre.eu/actualites/view/4384/language:LT")
         ItemRef(language='en', kind='actualites', item_id='4384')
         """
-        if not self.urls.item_path:
-            return None
-        return _parse_item_url(url, self.urls.item_path, self.urls.hosts,
-                               self.urls.default_language)
+        return _parse_item_url(url, self.site) if self.urls.item_path else None
 
     def canonical_url(self, item: ItemRef) -> str | None:
         """The one URL of ``item``: one scheme, one host, language prefix always written."""
@@ -335,27 +347,54 @@ class ItemRef(NamedTuple):
     item_id: str
 
 
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+@dataclass(frozen=True, slots=True, eq=False)
+class CompiledSite:
+    """What the stages read a profile with, worked out once per profile
+    (:attr:`SiteProfile.site`): its regexes compiled, its word lists folded and mapped. Compared
+    and hashed by identity, so a cache may be keyed on it."""
+
+    item_path: re.Pattern[str] | None
+    category_date: re.Pattern[str] | None
+    dateline: re.Pattern[str] | None
+    hosts: frozenset[str]
+    default_language: str
+    furniture_kinds: dict[str, str]
+    """Word of an id/class -> the furniture it marks."""
+    breadcrumb_roots: tuple[str, ...]
+    """Case-folded."""
+
+    @classmethod
+    def of(cls, profile: SiteProfile) -> CompiledSite:
+        return cls(
+            item_path=_compile(profile.urls.item_path),
+            category_date=_compile(profile.dates.category_date),
+            dateline=_compile(profile.dates.dateline),
+            hosts=frozenset(profile.urls.hosts),
+            default_language=profile.urls.default_language,
+            furniture_kinds={word: kind for kind, listed in profile.content.furniture.items()
+                             for word in listed},
+            breadcrumb_roots=tuple(root.casefold() for root in profile.breadcrumbs.roots),
+        )
 
 
-compiled_pattern = _compiled
-"""A profile's regex, compiled once (case-insensitive)."""
+def _compile(pattern: str | None) -> re.Pattern[str] | None:
+    """A profile's regex, case-insensitive (validated on load)."""
+    return re.compile(pattern, re.IGNORECASE) if pattern else None
 
 
-@functools.lru_cache(maxsize=8192)
-def _parse_item_url(url: str, item_path: str, hosts: tuple[str, ...],
-                    default_language: str) -> ItemRef | None:
+@page_cache(maxsize=8192)
+def _parse_item_url(url: str, site: CompiledSite) -> ItemRef | None:
     """:meth:`SiteProfile.parse_item_url` (cached: a page's links are read more than once,
     and the same menus and sidebars link from every page)."""
-    parts = urlsplit(url)
-    if (parts.hostname or "").lower() not in hosts:
+    if site.item_path is None:
         return None
-    match = _compiled(item_path).match(parts.path)
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() not in site.hosts:
+        return None
+    match = site.item_path.match(parts.path)
     if match is None:
         return None
-    language = (match.group("lang") or default_language).lower()
+    language = (match.group("lang") or site.default_language).lower()
     return ItemRef(language=language, kind=match.group("kind"), item_id=match.group("id"))
 
 
@@ -433,5 +472,5 @@ def profile_for_host(host: str) -> SiteProfile:
 __all__ = ["BODY_MARK", "DEFAULT_PROFILE", "FALLBACK_PROFILE", "BreadcrumbRules", "ContentRules",
            "DateRules", "DiscoveryRules", "HeaderLines", "ItemRef", "PagerRules",
            "SelectorRules", "SiteProfile", "SpamRules", "UrlRules", "WordPressRules",
-           "bundled_profiles", "compiled_pattern", "load_profile", "merge_tables",
+           "CompiledSite", "bundled_profiles", "load_profile", "merge_tables",
            "profile_for_host"]

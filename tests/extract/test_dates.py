@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from scraper.extract import dates, relative_dates
 from scraper.extract.dates import extract_date_mentions
-from scraper.text import trie_regex, word_start_regex
+from scraper.lexicons.patterns import trie_regex, word_start_regex
 
 PUBLISHED = dt.date(2022, 10, 20)
 

@@ -129,3 +129,23 @@ def test_parts_split_as_the_mark_aware_split_does(text: str) -> None:
     """split_parts' shortcut (no quote mark or bracket: split at every comma) agrees with
     the mark-aware split on every text."""
     assert speakers.split_parts(text) == speakers._split_outside_marks(text)
+
+
+@pytest.mark.parametrize("name", ["Łukasz Nowak", "Šimon Novák", "Øystein Berg",
+                                  "Şükrü Yılmaz", "Ólafur Jónsson", "Ἀλέξης Παππάς"])
+@pytest.mark.parametrize("paragraph", [
+    "The visit ended. {name}, mayor of Lublin, said: “We will rebuild the school.”",
+    "“We will rebuild the school,” said {name}, mayor of Lublin.",
+    "According to {name}, mayor of Lublin: “We will rebuild the school.”",
+])
+def test_names_start_with_a_capital_of_any_script(name: str, paragraph: str) -> None:
+    quotes = extract_quotes((paragraph.format(name=name),), ("en",))
+    assert [(quote.speaker, quote.role) for quote in quotes] == [(name, "mayor of Lublin")]
+
+
+def test_a_capitalised_speaker_starts_after_an_unclosed_quote_in_any_script() -> None:
+    """A quote left open is cut where ", said NAME" starts, NAME in any script."""
+    quotes = extract_quotes(("“We will rebuild the school, said Łukasz Nowak, mayor of "
+                             "Lublin.",), ("en",))
+    assert [(quote.text, quote.speaker) for quote in quotes] == [
+        ("We will rebuild the school", "Łukasz Nowak")]
