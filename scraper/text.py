@@ -16,8 +16,7 @@ import datetime as dt
 import functools
 import re
 from collections import Counter  # noqa: F401  (the module doctest uses it)
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from scraper.caches import page_cache

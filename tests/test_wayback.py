@@ -21,7 +21,6 @@ from protego import Protego
 
 import scraper
 from scraper.crawl import wayback as wayback_module
-from fixture_checks import FIXTURES
 from scraper.errors import FetchError, InputError
 from scraper.demo.wayback import wayback_app
 from scraper.demo.mirror import Mirror
