@@ -39,7 +39,8 @@ from scraper.dataset.export import check_export, write_records
 from scraper.dataset.tidy import DatasetStats, DatasetSummary, compute_stats, open_dataset
 from scraper.document import Page
 from scraper.errors import ConfigError, FetchError, InputError, RecordError
-from scraper.extract import extract_article
+from scraper.extract import explain_article, extract_article
+from scraper.extract.explain import Explanation
 from scraper.inputs import check_url
 from scraper.profiles import SiteProfile, load_profile, profile_for_host
 from scraper.records import Article, FetchInfo
@@ -91,6 +92,16 @@ def extract(
                                max_fallback_chars=options.max_fallback_chars)
     except ValidationError as error:
         raise RecordError(f"record for {url} fails the contract: {error}", url=url) from error
+
+
+def explain(html: str | bytes, url: str, *,
+            profile: SiteProfile | str | Path | None = None,
+            charset: str | None = None) -> Explanation:
+    """Why the record of one page says what it says: for each quote the attribution rule and
+    the speaker it chose, for each date mention the rule and the reference date, for each
+    removed block the reason (``scraper extract --explain``)."""
+    site = resolve_profile(check_url(url), profile)
+    return explain_article(extract(html, url, profile=site, charset=charset), site)
 
 
 def extract_page(page: Page, profile: SiteProfile) -> Article:
@@ -219,7 +230,7 @@ def dataset_stats(source: Path | str, *, since: dt.date | None = None,
 
 __all__ = [
     "CrawlEvent", "CrawlSettings", "CrawlSummary", "DatasetStats", "DatasetSummary",
-    "crawl", "crawl_sync", "dataset_stats", "export_records", "extract", "extract_text",
+    "crawl", "crawl_sync", "dataset_stats", "explain", "export_records", "extract", "extract_text",
     "extract_page", "extractor_version", "fetch_article", "fetch_article_sync", "fetch_articles",
     "open_crawl", "resolve_profile", "run_crawl",
 ]

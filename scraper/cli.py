@@ -25,6 +25,7 @@ from scraper.api import (
     CrawlSettings,
     CrawlSummary,
     dataset_stats,
+    explain,
     export_records,
     extract,
     fetch_articles,
@@ -88,6 +89,10 @@ def _build_parser() -> argparse.ArgumentParser:
     extract_parser.add_argument(
         "-o", "--output", type=Path, help="write the record to this file instead of stdout"
     )
+    extract_parser.add_argument(
+        "--explain", action="store_true",
+        help="instead of the record, say why it says what it says: each quote's attribution "
+        "rule and chosen speaker, each date's rule and reference date, each removal's reason")
     extract_parser.add_argument(
         "--workers", type=_positive_int, default=1,
         help="with a .warc.gz file: extract on this many processes (default: 1)")
@@ -296,12 +301,17 @@ def _run_extract(arguments: argparse.Namespace) -> int:
     url = arguments.url or url_from_page(data)
     if url is None:
         raise ScraperError(f"{page}: the page names no canonical URL; pass --url URL")
+    if arguments.explain:
+        _write(explain(data, url, profile=arguments.profile).text(), arguments.output)
+        return EXIT_OK
     article = extract(data, url, profile=arguments.profile)
     _write(article.model_dump_json(indent=2) + "\n", arguments.output)
     return EXIT_OK
 
 
 def _run_extract_warc(arguments: argparse.Namespace) -> int:
+    if arguments.explain:
+        raise ScraperError("--explain explains one HTML page: extract it alone (with --url)")
     for page in arguments.pages:
         if not page.endswith(WARC_SUFFIXES):
             raise ScraperError(f"{page}: --dask and several inputs take WARC files only "

@@ -13,6 +13,7 @@ from scraper.document import Document
 from scraper.extract import wordpress
 from scraper.extract.breadcrumbs import extract_breadcrumbs
 from scraper.extract.dates import extract_date_mentions
+from scraper.extract.explain import explain_article, prose_languages
 from scraper.extract.goals import extract_goals
 from scraper.extract.layouts import layout_reader
 from scraper.extract.meta import (
@@ -29,7 +30,7 @@ from scraper.extract.selectors import apply_selectors
 from scraper.records import Article, Breadcrumb, Dateline, FetchInfo, RemovedBlock
 from scraper.profiles import SiteProfile
 
-__all__ = ["extract_article"]
+__all__ = ["explain_article", "extract_article"]
 
 MIN_SECTION_TRAIL = 3
 """A trail this long or longer ends in the item's category (Home / News / Category)."""
@@ -68,8 +69,7 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
     if chosen.body is not None:
         body = chosen.body
 
-    languages = tuple(dict.fromkeys((language,) + profile.languages if language
-                                    else profile.languages))
+    languages = prose_languages(language, profile)
     dateline: Dateline | None = wordpress.read_dateline(body, profile, languages, published)
     goals_intro, goals = extract_goals(body.lists, languages)
     previous_url, next_url = extract_pager(document, profile)

@@ -69,19 +69,38 @@ def extract_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
                  for found in _paragraph_mentions(paragraph, grammar, published))
 
 
-def _paragraph_mentions(paragraph: str, grammar: _Grammar,
-                        published: dt.date | None) -> list[Found]:
+def explain_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
+                          published: dt.date | None,
+                          languages: tuple[str, ...] = ("en", "fr")
+                          ) -> tuple[tuple[DateMention, str], ...]:
+    """:func:`extract_date_mentions`, each mention with the rule that read it (the rule's
+    name: "day", "month-first", "month", "year", "numeric", "relative")."""
+    grammar = _grammar(languages)
+    return tuple((found.mention(paragraph), found.rule) for paragraph in paragraphs if paragraph
+                 for found in _paragraph_mentions(paragraph, grammar, published, explain=True))
+
+
+def _paragraph_mentions(paragraph: str, grammar: _Grammar, published: dt.date | None, *,
+                        explain: bool = False) -> list[Found]:
     candidates: list[Found] = []
     for index, match in _rule_matches(paragraph, grammar):
+        builder = grammar.rules[index][1]
         try:
-            found = grammar.rules[index][1](match, grammar, published)
+            found = builder(match, grammar, published)
         except (ValueError, KeyError):  # a day that does not exist: 30 February
             found = None
         if found is not None:
-            candidates.append(found)
+            candidates.append(found._replace(rule=_rule_name(builder)) if explain else found)
     if published is not None:
-        candidates += find_relative_phrases(paragraph, grammar.relative, published)
+        relative = find_relative_phrases(paragraph, grammar.relative, published)
+        candidates += [found._replace(rule="relative") for found in relative] if explain \
+            else relative
     return _without_overlaps([_qualified(found, paragraph, grammar) for found in candidates])
+
+
+def _rule_name(builder: _Builder) -> str:
+    """"_month_first_mention" -> "month-first"."""
+    return builder.__name__.strip("_").removesuffix("_mention").replace("_", "-")
 
 
 def _rule_matches(paragraph: str, grammar: _Grammar) -> list[tuple[int, re.Match[str]]]:

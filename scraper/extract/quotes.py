@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scraper.lexicons.patterns import capital_class, words_alternation
 from scraper.extract.speakers import (
@@ -67,6 +67,39 @@ class _Attribution:
     cue: str
     end: int = -1
     """Offset in the paragraph where the attribution clause ends (after-attributions)."""
+    rule: str = ""
+    """The rule that read it (:data:`RULES`)."""
+
+
+RULES = {
+    "after": '", said NAME, ROLE." after the closing mark',
+    "after-inverted": '", a-t-il souligné." after the closing mark (French inversion)',
+    "after-subject": '", NAME said." after the closing mark (subject before the verb)',
+    "before-source": '"According to NAME, ROLE:" before the quote',
+    "before-manner": '"As NAME puts it," before the quote',
+    "before-verb": '"NAME, ROLE, stressed:" before the quote',
+    "intro-paragraph": "a paragraph ending with a colon introduces the quote",
+    "inside": '"« A, estime NAME, ROLE, B »": the attribution inside the quote',
+    "next-cue": "a second cue of a quote joined to the one before",
+    "statement": "a statement after a colon, with no quote marks",
+    "statement-inline": "a statement after a colon in the same paragraph, no quote marks",
+}
+"""Every attribution rule, most precise first, as ``--explain`` names them."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteReason:
+    """Why a quote has its speaker and role (``--explain``)."""
+
+    rule: str
+    """The attribution rule (a key of :data:`RULES`)."""
+    written: str | None
+    """The speaker as the attribution writes it ("he", "Vallier"), before resolution."""
+    resolved: str | None
+    """How the written speaker became the record's: "pronoun", "surname" or None."""
+    introduced_as: str | None
+    """The role the article introduced the speaker with in its narration, if any (the
+    record's role is the attribution's own, as written)."""
 
 
 _MARK_CHARACTERS = re.compile("[" + re.escape("".join(sorted(set(OPENERS + CLOSERS + "\"'"))))
@@ -75,19 +108,37 @@ _MARK_CHARACTERS = re.compile("[" + re.escape("".join(sorted(set(OPENERS + CLOSE
 
 def _mark_kind(paragraph: str, index: int) -> str | None:
     char = paragraph[index]
+    before = paragraph[index - 1] if index else " "
+    after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
     if char in OPENERS:
+        if char == "“" and not before.isspace() and before not in "([—–-:" and (
+                after.isspace() or after in ".,;:!?)"):
+            return "close"  # “A,” said X. “B“: the legacy CMS closes with an opening mark
         return "open"
     if char in CLOSERS:
         return "close"
     if char == '"':
-        before = paragraph[index - 1] if index else " "
-        after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
         if (before.isspace() or before in "([—–-:") and not after.isspace():
             return "open"
         return "close"
-    if char == "'" and index == 0 and paragraph[1:2].isupper() and '"' in paragraph:
+    if char == "'" and (before.isspace() or before in "([") and after.isalpha() and \
+            _closed_by_double_mark(paragraph, index):
         return "open"  # old press releases open with ' and close with "
     return None
+
+
+def _closed_by_double_mark(paragraph: str, index: int) -> bool:
+    """Whether the ' at ``index`` is closed by a " (mixed marks of the legacy CMS), not by
+    another ' ('key action' is a quoted term, Europe's an apostrophe)."""
+    closing = paragraph.find('"', index + 1)
+    if closing < 0:
+        return False
+    for match in re.finditer("'", paragraph[index + 1: closing]):
+        at = index + 1 + match.start()
+        following = paragraph[at + 1: at + 2]
+        if not following.isalpha():  # a ' that closes, before the "
+            return False
+    return True
 
 
 def _mark_indices(paragraph: str, start: int = 0) -> list[int]:
@@ -203,7 +254,8 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     inversion = words.inversion.match(clause)
     if inversion:
         pronoun = sorted(words.pronouns)[0]  # any pronoun: it resolves to the last person
-        return _Attribution(pronoun, None, inversion.group(1), start + clause_end)
+        return _Attribution(pronoun, None, inversion.group(1), start + clause_end,
+                            "after-inverted")
     verb = words.verb_pattern.match(clause)
     if verb:
         phrase = clause[verb.end():]
@@ -212,7 +264,7 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
         speaker, role = split_who(phrase.strip(" ,"), words)
         if speaker is None and role is None:
             return None
-        return _Attribution(speaker, role, verb.group(1), start + clause_end)
+        return _Attribution(speaker, role, verb.group(1), start + clause_end, "after")
     found = words.verb_pattern.search(clause)
     if found and found.start() > 0:
         who = strip_honorifics(clause[: found.start()].strip(" ,"), words)
@@ -222,7 +274,8 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
             speaker, role = split_who(who, words)
             speaker = speaker or (who if who.lower() in words.pronouns else None)
             if speaker is not None:
-                return _Attribution(speaker, role, found.group(1), start + clause_end)
+                return _Attribution(speaker, role, found.group(1), start + clause_end,
+                                    "after-subject")
     return None
 
 
@@ -257,7 +310,8 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
                 return None
             speaker, role = split_who(trimmed[len(source):], words)
             if speaker or role:
-                return _Attribution(speaker, role, trimmed[: len(source)])
+                return _Attribution(speaker, role, trimmed[: len(source)],
+                                    rule="before-source")
     as_match = re.match(rf"(?:{words_alternation(words.manner)})\s+"
                         rf"(?:(?:{words_alternation(words.articles)})\s*)?(.*)$",
                         trimmed, re.IGNORECASE)
@@ -268,7 +322,7 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
             trimmed[as_match.start(1): verb.start()]
         speaker, role = split_who(who.strip(" ,"), words)
         if speaker or role:
-            return _Attribution(speaker, role, verb.group(1))
+            return _Attribution(speaker, role, verb.group(1), rule="before-manner")
     for verb in reversed(verbs):
         after = trimmed[verb.end():]
         complementizer = words_alternation(words.complementizers)
@@ -284,7 +338,7 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
                 speaker = subject.lower()
             else:
                 continue
-        return _Attribution(speaker, role, verb.group(1))
+        return _Attribution(speaker, role, verb.group(1), rule="before-verb")
     return None
 
 
@@ -334,10 +388,21 @@ def _balance(text: str) -> int:
 def extract_quotes(paragraphs: Sequence[str],
                    languages: tuple[str, ...] = ("en", "fr")) -> tuple[Quote, ...]:
     """Attributed quotes of the body, in reading order."""
+    return tuple(quote for quote, _ in explain_quotes(paragraphs, languages))
+
+
+def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en", "fr")
+                   ) -> tuple[tuple[Quote, QuoteReason], ...]:
+    """:func:`extract_quotes`, each quote with the reason it has its speaker and role.
+
+    Attribution is a sieve: the rules of :data:`RULES` are tried from the most to the least
+    precise, each only where the earlier ones found nothing; then the speaker is resolved
+    (a pronoun or surname to the person the article named) and, for a person's first quote
+    whose attribution gives no role, the role the article introduced them with."""
     words = quote_words(languages)
     registry = Registry(words, paragraphs)
     spans = _find_spans(paragraphs, words)
-    quotes: list[Quote] = []
+    quotes: list[tuple[Quote, QuoteReason]] = []
     used: set[int] = set()
     previous: tuple[_Span, _Attribution] | None = None
     carried: dict[int, _Attribution] = {}
@@ -361,13 +426,15 @@ def extract_quotes(paragraphs: Sequence[str],
         if attribution is None and span.first > 0 and span.start <= 2 and (
                 paragraphs[span.first - 1].rstrip().endswith(":")):
             attribution = _before(paragraphs[span.first - 1], words, intro=True)
+            if attribution is not None:
+                attribution = replace(attribution, rule="intro-paragraph")
         if attribution is None and span.first == span.last:
             incise = _incise(parts[0], words)  # « A, estime NAME, ROLE, B »
             if incise is not None:
                 parts, attribution = [incise[0]], incise[1]
         if attribution is None and previous is not None and _continues(span, previous[0],
                                                                        paragraphs, words):
-            quotes[-1] = _extend(quotes[-1], _text_of(parts), span)
+            quotes[-1] = (_extend(quotes[-1][0], _text_of(parts), span), quotes[-1][1])
             previous = (span, previous[1])
             continue
         if attribution is None:
@@ -390,14 +457,28 @@ def extract_quotes(paragraphs: Sequence[str],
             if registry.resolve(_person(second.speaker, words), span.last) == speaker:
                 join_next = True
             else:
-                carried[index + 1] = second
+                carried[index + 1] = replace(second, rule="next-cue")
         texts = _text_of(parts)
         if not texts:
             continue
-        quotes.append(Quote(text="\n\n".join(texts), speaker=speaker, role=attribution.role,
-                            cue=attribution.cue, paragraphs=count))
+        quotes.append(_attributed("\n\n".join(texts), attribution, speaker, count,
+                                  span.first, words, registry))
         previous = (span, attribution)
     return tuple(_with_statements(paragraphs, quotes, spans, words, registry))
+
+
+def _attributed(text: str, attribution: _Attribution, speaker: str | None, count: int,
+                paragraph: int, words: QuoteWords, registry: Registry
+                ) -> tuple[Quote, QuoteReason]:
+    """The quote and its reason. The role is the attribution's, as written (DESIGN's
+    contract); the role the article introduced the person with is named in the reason."""
+    written = attribution.speaker
+    resolved = None if speaker is None or written is None or speaker == written else (
+        "pronoun" if written.lower() in words.pronouns else "surname")
+    introduced = registry.introduced_role(speaker, paragraph) if speaker else None
+    return (Quote(text=text, speaker=speaker, role=attribution.role, cue=attribution.cue,
+                  paragraphs=count),
+            QuoteReason(attribution.rule, written, resolved, introduced))
 
 
 def _incise(text: str, words: QuoteWords) -> tuple[str, _Attribution] | None:
@@ -417,7 +498,8 @@ def _incise(text: str, words: QuoteWords) -> tuple[str, _Attribution] | None:
         if speaker is None and role is None:
             continue
         rest = ", ".join(parts[taken:])
-        return f"{text[: match.start()]} {rest}", _Attribution(speaker, role, verb.group(1))
+        return f"{text[: match.start()]} {rest}", _Attribution(speaker, role, verb.group(1),
+                                                               rule="inside")
     return None
 
 
@@ -452,11 +534,12 @@ _INLINE_COLON = re.compile(rf"\s?:\s+(?={capital_class()})")
 """A statement's colon inside its paragraph: "NAME declared: The ..."."""
 
 
-def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list[_Span],
-                     words: QuoteWords, registry: Registry) -> list[Quote]:
+def _with_statements(paragraphs: Sequence[str], quotes: list[tuple[Quote, QuoteReason]],
+                     spans: list[_Span], words: QuoteWords, registry: Registry
+                     ) -> list[tuple[Quote, QuoteReason]]:
     """Add statements introduced by a colon with no quote marks, in reading order."""
     quoted = {number for span in spans for number in range(span.first, span.last + 1)}
-    found: list[tuple[int, Quote]] = []
+    found: list[tuple[int, tuple[Quote, QuoteReason]]] = []
     for number, paragraph in enumerate(paragraphs):
         if number in quoted:
             continue
@@ -467,23 +550,24 @@ def _with_statements(paragraphs: Sequence[str], quotes: list[Quote], spans: list
             attribution = _before(paragraph, words, intro=True) if count else None
             if attribution is not None and _ends_with_verb(paragraph, words):
                 texts = [text.strip() for text in paragraphs[number + 1: number + 1 + count]]
-                found.append((number, Quote(
-                    text="\n\n".join(texts), speaker=registry.resolve(_person(
-                        attribution.speaker, words), number), role=attribution.role,
-                    cue=attribution.cue, paragraphs=count)))
+                found.append((number, _attributed(
+                    "\n\n".join(texts), replace(attribution, rule="statement"),
+                    registry.resolve(_person(attribution.speaker, words), number), count,
+                    number, words, registry)))
         elif inline and len(paragraph[inline.end():].split()) >= 6:
             head = paragraph[: inline.start() + 1]
             attribution = _before(head, words, intro=True)
             if attribution is not None and _ends_with_verb(head, words):
-                found.append((number, Quote(
-                    text=paragraph[inline.end():].strip(), speaker=registry.resolve(_person(
-                        attribution.speaker, words), number), role=attribution.role,
-                    cue=attribution.cue, paragraphs=1)))
+                found.append((number, _attributed(
+                    paragraph[inline.end():].strip(), replace(attribution,
+                                                              rule="statement-inline"),
+                    registry.resolve(_person(attribution.speaker, words), number), 1,
+                    number, words, registry)))
     if not found:
         return quotes
-    starts = {id(quote): _quote_position(quote, paragraphs) for quote in quotes}
-    merged = [(starts[id(quote)], quote) for quote in quotes] + found
-    return [quote for _, quote in sorted(merged, key=lambda pair: pair[0])]
+    starts = {id(pair): _quote_position(pair[0], paragraphs) for pair in quotes}
+    merged = [(starts[id(pair)], pair) for pair in quotes] + found
+    return [pair for _, pair in sorted(merged, key=lambda each: each[0])]
 
 
 def _ends_with_verb(paragraph: str, words: QuoteWords) -> bool:

@@ -27,7 +27,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Literal, TYPE_CHECKING, NamedTuple
 
 from scraper.records import DateMention, Precision
 from scraper.lexicons import DateWords, load_lexicon
@@ -40,7 +40,8 @@ NEVER = r"(?!)"
 """A regex that matches nothing: the alternation of an empty word list."""
 
 Span = tuple[dt.date, dt.date]
-RelativeTable = dict[str, tuple[Precision, int]]
+RelativeUnit = Literal["day", "week", "month", "year"]
+RelativeTable = dict[str, tuple[RelativeUnit, int]]
 """Normalised phrase -> (unit, offset from the publication date in that unit)."""
 
 
@@ -53,6 +54,8 @@ class Found(NamedTuple):
     span: Span
     precision: Precision
     relative: bool = False
+    rule: str = ""
+    """The rule that read it, named only when explaining (``--explain``)."""
 
     def mention(self, paragraph: str) -> DateMention:
         return DateMention(text=paragraph[self.char_start:self.char_end], start=self.span[0],
@@ -185,11 +188,15 @@ def month_span(year: int, month: int) -> Span:
     return dt.date(year, month, 1), month_end(year, month)
 
 
-def relative_span(unit: Precision, offset: int, published: dt.date) -> Span:
-    """The day, month or year ``offset`` units away from ``published``."""
+def relative_span(unit: RelativeUnit, offset: int, published: dt.date) -> Span:
+    """The day, week (Monday to Sunday), month or year ``offset`` units away from
+    ``published``."""
     if unit == "day":
         day = published + dt.timedelta(days=offset)
         return day, day
+    if unit == "week":
+        monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=offset)
+        return monday, monday + dt.timedelta(days=6)
     if unit == "month":
         index = published.year * 12 + published.month - 1 + offset
         return month_span(index // 12, index % 12 + 1)
@@ -243,14 +250,16 @@ class RelativeGrammar:
     """Direction word ("last", "dernier") -> -1, 0 or 1."""
     year_after: re.Pattern[str]
     """A relative year right after a year-less date: "(in December) last year"."""
+    words: DateWords
+    """The ``[dates]`` words: deictic contexts, event and tense words."""
 
 
 def relative_grammar(words: DateWords) -> RelativeGrammar:
     """Compile the relative words of a (merged) ``[dates]`` table."""
     table: RelativeTable = {}
-    units: tuple[tuple[Precision, dict[str, int]], ...] = (
-        ("day", words.relative_days), ("month", words.relative_months),
-        ("year", words.relative_years))
+    units: tuple[tuple[RelativeUnit, dict[str, int]], ...] = (
+        ("day", words.relative_days), ("week", words.relative_weeks),
+        ("month", words.relative_months), ("year", words.relative_years))
     for unit, phrases in units:
         table.update({normalise(phrase): (unit, offset) for phrase, offset in phrases.items()})
     steps = {normalise(word): step for word, step in
@@ -267,7 +276,8 @@ def relative_grammar(words: DateWords) -> RelativeGrammar:
                                re.IGNORECASE),
         steps=steps,
         year_after=re.compile(rf"\s+(?P<phrase>{any_of(words.relative_years)})(?!\w)(?!\s*\d)",
-                              re.IGNORECASE))
+                              re.IGNORECASE),
+        words=words)
 
 
 def find_relative_phrases(paragraph: str, grammar: RelativeGrammar,
@@ -276,13 +286,84 @@ def find_relative_phrases(paragraph: str, grammar: RelativeGrammar,
     found = []
     for match in grammar.phrases.finditer(paragraph):
         unit, offset = grammar.table[normalise(match.group("date"))]
+        if unit == "day" and not points_at_a_day(paragraph, match.start("date"),
+                                                 match.end("date"), grammar.words):
+            continue
         try:
             start, end = relative_span(unit, offset, published)
         except (ValueError, OverflowError):  # past the ends of the calendar: no such date
             continue
-        found.append(Found(match.start("date"), match.end("date"), (start, end), unit,
-                           relative=True))
+        found.append(Found(match.start("date"), match.end("date"), (start, end),
+                           "day" if unit == "week" else unit, relative=True))
     return found
+
+
+def clause_tense(paragraph: str, char_start: int, char_end: int, words: DateWords) -> int:
+    """1 when the clause around ``char_start:char_end`` speaks of the future ("will take
+    place", "se tiendra"), -1 of the past ("took place", "s'est tenu"), 0 when it says
+    neither or both: the tense decides the year of a year-less month. The clause, not the
+    sentence: in "the group, set up in November, will report" November is not future."""
+    start = max(paragraph.rfind(mark, 0, char_start) for mark in ".;!?,") + 1
+    ends = [index for index in (paragraph.find(mark, char_end) for mark in ".;!?,")
+            if index >= 0]
+    sentence = (paragraph[start:char_start] + " " + paragraph[char_end:min(
+        ends, default=len(paragraph))]).lower()
+
+    def holds(listed: tuple[str, ...]) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", sentence) for word in listed)
+
+    future, past = holds(words.future_words), holds(words.past_words)
+    return 1 if future and not past else -1 if past and not future else 0
+
+
+_QUOTE_MARKS = "“”«»\"„"
+MAX_SLOGAN_WORDS = 6
+"""A deictic word inside quote marks holding at most this many words is in a slogan or a
+title ("Tomorrow starts Today"), not pointing at a day."""
+
+
+def points_at_a_day(paragraph: str, start: int, end: int, words: DateWords) -> bool:
+    """Whether "today", "tomorrow", "hier"... at ``start:end`` point at a day: not in
+    "today's", "of today", "than ... today", a quoted slogan, or a clause it opens that
+    tells no event ("Today, these programmes extend beyond culture")."""
+    after = paragraph[end:].lower()
+    before = paragraph[:start]
+    words_before = before.lower().replace("’", "'").split()
+    suffix = next((each for each in words.deictic_generic_after if after.startswith(each)), None)
+    if suffix is not None:  # "today's Europe" is nowadays, "today's meeting" a day
+        following = after[len(suffix):].split()
+        return bool(following) and following[0].strip(".,;:") in words.event_nouns
+    previous = words_before[-1] if words_before else ""
+    if previous in {word.replace("’", "'") for word in words.deictic_generic_before}:
+        # "le monde d'aujourd'hui" is nowadays, "la réunion d'hier" a day
+        noun = words_before[-2] if len(words_before) >= 2 else ""
+        return noun.strip(".,;:") in words.event_nouns
+    clause_start = max(before.rfind(mark) for mark in ".;:!?") + 1
+    clause = before[clause_start:].lower()
+    if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", clause)
+           for word in words.deictic_comparatives):
+        return False
+    opening = max(before.rfind(mark) for mark in "“«\"„")
+    closing = min((index for index in (paragraph.find(mark, end) for mark in "”»\"")
+                   if index >= 0), default=-1)
+    if opening >= 0 and closing >= 0 and not any(mark in paragraph[opening + 1:start]
+                                                  for mark in "”»") and len(
+            paragraph[opening + 1:closing].split()) <= MAX_SLOGAN_WORDS:
+        return False
+    if not clause.strip(" " + _QUOTE_MARKS):  # it opens its clause: the clause it opens
+        # must tell an event
+        rest = re.split(r"[.;!?]", paragraph[end:].lower(), maxsplit=1)[0]
+        tokens = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", rest)
+        # A past participle tells an event where an object or a place follows it ("greeted
+        # the secretary", "met in Brussels"), not before a noun ("shared challenges").
+        links = set(words.year_determiners) | set(words.day_prepositions) | set(
+            words.month_prepositions)
+        return any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", rest)
+                   for word in words.event_words) or any(
+            token.endswith(words.event_suffixes) and len(token) > 3 and (
+                index + 1 == len(tokens) or tokens[index + 1] in links)
+            for index, token in enumerate(tokens))
+    return True
 
 
 def named_direction(paragraph: str, char_start: int, char_end: int,
@@ -319,7 +400,17 @@ def resolve_yearless(paragraph: str, char_start: int, char_end: int, *,
         direction, char_start, char_end = named
         span = make(named_year(*last, direction, published))
     elif in_context:
-        span = nearest_span(make, published)
+        tense = clause_tense(paragraph, char_start, char_end, grammar.words)
+        if tense > 0:  # "will meet in December": the next December
+            year = published.year if make(published.year)[1] >= published else \
+                published.year + 1
+            span = make(year)
+        elif tense < 0:  # "met in December": the last one
+            year = published.year if make(published.year)[0] <= published else \
+                published.year - 1
+            span = make(year)
+        else:
+            span = nearest_span(make, published)
     if span is None or span[1] < span[0]:
         return None
     return Found(char_start, char_end, span, precision, relative=bool(year_phrase or named))

@@ -293,14 +293,15 @@ def split_who(phrase: str, words: QuoteWords) -> tuple[str | None, str | None]:
     return speaker, clean_role(", ".join(role_parts), words) if role_parts else None
 
 
-def people_in(paragraph: str, words: QuoteWords) -> list[str]:
-    """Names introduced in narration with a role next to them ("NAME, ROLE, presented")."""
-    found = []
+def people_in(paragraph: str, words: QuoteWords) -> list[tuple[str, str | None]]:
+    """People introduced in narration, with the role named beside them, if any ("NAME,
+    ROLE, presented", "The ROLE, NAME, was elected", "La députée européenne NAME a répondu")."""
+    found: list[tuple[str, str | None]] = []
     parts = split_parts(paragraph)
-    for part in parts:  # "La députée européenne Anne-Sophie Kessler lui a répondu"
+    for part in parts:
         for sentence in re.split(r"(?<=[.!?])\s+", part):
             head = " ".join(sentence.split()[:8])
-            speaker, _ = _split_glued(head, words)
+            speaker, role = _split_glued(head, words)
             if speaker is None:
                 tokens = head.split()
                 for size in range(len(tokens) - 1, 2, -1):
@@ -309,21 +310,37 @@ def people_in(paragraph: str, words: QuoteWords) -> list[str]:
                     # must end in a name.
                     if not is_name_token(tokens[size - 1], words):
                         continue
-                    speaker, _ = _split_glued(" ".join(tokens[:size]), words)
+                    speaker, role = _split_glued(" ".join(tokens[:size]), words)
                     if speaker is not None:
                         break
             if speaker is not None and len(speaker.split()) >= 2:
-                found.append(speaker)
+                found.append((speaker, clean_role(role, words) if role else None))
     for index, part in enumerate(parts):
         candidate = strip_honorifics(_after_conjunction(words.conjunctions).sub("", part),
                                      words)
         tokens = candidate.split()
         if not (2 <= len(tokens) <= 5) or not is_name(candidate, words):
             continue
-        neighbours = parts[index - 1: index] + parts[index + 1: index + 2]
-        if any(has_role_noun(neighbour, words) for neighbour in neighbours):
-            found.append(candidate)
+        before, after = parts[index - 1: index], parts[index + 1: index + 2]
+        roles = [part for part in before if has_role_noun(part, words)] + [
+            part for part in after if has_role_noun(part, words) and _opens_role(part, words)]
+        if roles or any(has_role_noun(neighbour, words) for neighbour in before + after):
+            found.append((candidate, clean_role(_last_phrase(roles[0]), words)
+                          if roles else None))
     return found
+
+
+def _opens_role(part: str, words: QuoteWords) -> bool:
+    """A part after a name that is its role ("the mayor of X"), not the rest of the sentence
+    ("was elected president")."""
+    first = part.split()[0].lower() if part.split() else ""
+    return first in words.articles or first in words.role_nouns or part[:1].isupper()
+
+
+def _last_phrase(part: str) -> str:
+    """The role phrase that ends a part: "In Brussels the mayor of X" -> "the mayor of X" is
+    not attempted; a part is taken whole, the sentence before it cut."""
+    return re.split(r"(?<=[.!?])\s+", part)[-1]
 
 
 class Registry:
@@ -334,6 +351,8 @@ class Registry:
         self.words = words
         self.paragraphs = paragraphs
         self.seen: dict[str, float] = {}
+        self.roles: dict[str, str] = {}
+        """Full name -> the role the article first named the person with."""
         self.scanned = -1
 
     def note(self, name: str, position: float) -> None:
@@ -342,9 +361,16 @@ class Registry:
 
     def _scan(self, upto: int) -> None:
         for number in range(self.scanned + 1, min(upto, len(self.paragraphs) - 1) + 1):
-            for person in people_in(self.paragraphs[number], self.words):
+            for person, role in people_in(self.paragraphs[number], self.words):
                 self.seen[person] = max(self.seen.get(person, -1.0), float(number))
+                if role:
+                    self.roles.setdefault(person, role)
         self.scanned = max(self.scanned, upto)
+
+    def introduced_role(self, name: str, paragraph: int) -> str | None:
+        """The role the article gave ``name`` in narration up to ``paragraph``, if any."""
+        self._scan(paragraph)
+        return self.roles.get(name)
 
     def resolve(self, speaker: str | None, paragraph: int) -> str | None:
         """The full name a pronoun or surname in ``paragraph`` stands for (the most recently

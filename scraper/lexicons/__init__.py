@@ -65,8 +65,31 @@ class DateWords(BaseModel):
     decade_words: tuple[str, ...] = ()
     capitalised_months: bool = False
     relative_days: dict[str, int] = {}
+    relative_weeks: dict[str, int] = {}
+    """"next week" 1: the week (Monday to Sunday) that many weeks from the publication's."""
     relative_months: dict[str, int] = {}
     relative_years: dict[str, int] = {}
+    deictic_generic_after: tuple[str, ...] = ()
+    """After "today"/"tomorrow", what makes it point at no day ("today's Europe")."""
+    deictic_generic_before: tuple[str, ...] = ()
+    """The word just before "today"/"demain" that makes it point at no day ("the Europe of
+    today", "le monde d'aujourd'hui", "until today")."""
+    event_nouns: tuple[str, ...] = ()
+    """Nouns of an event: "today's meeting", "la réunion d'hier" point at a day, where
+    "today's Europe" and "le monde d'aujourd'hui" do not."""
+    deictic_comparatives: tuple[str, ...] = ()
+    """Earlier in the clause, these make "today" a comparison, not a day ("than we have
+    today")."""
+    event_words: tuple[str, ...] = ()
+    """Words of a clause that tell an event (past or future tense): "Today, CEMR has
+    published" is a day, "Today, these programmes extend" means nowadays."""
+    event_suffixes: tuple[str, ...] = ()
+    """Word endings that tell an event ("published", "signé")."""
+    future_words: tuple[str, ...] = ()
+    """A sentence holding one of these speaks of the future: its year-less month is the next
+    one ("will meet in December", published in June: this December)."""
+    past_words: tuple[str, ...] = ()
+    """... of the past: its year-less month is the last one."""
     named_month_before: dict[str, int] = {}
     named_month_after: dict[str, int] = {}
 

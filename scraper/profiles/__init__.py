@@ -221,10 +221,10 @@ class SelectorRules(BaseModel):
     def _selectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_check_selector(each) for each in value)
 
-    @property
+    @functools.cached_property
     def is_set(self) -> bool:
-        """True when any field has a selector (a page is then queried)."""
-        return any(value for value in self.model_dump().values())
+        """True when any field has a selector (a page is then queried); worked out once."""
+        return any(getattr(self, name) for name in type(self).model_fields)
 
 
 BODY_MARK = "scraper-selected-body"
