@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from scraper.lexicons.patterns import capital_class, words_alternation
 from scraper.extract.speakers import (
+    organisation_speaker,
     QuoteWords,
     Registry,
     has_role_noun,
@@ -40,6 +41,8 @@ from scraper.records import Quote
 
 OPENERS = "“«„"
 CLOSERS = "”»"
+MIN_QUOTE_WORDS = 3
+"""Fewer words in quote marks are a quoted term, not speech ("“outstanding opportunity”")."""
 MAX_CONTINUATION = 4
 """Paragraphs an unclosed quote may run on before it is taken as never closed."""
 _NAME_OR_MARK = capital_class('«“"')
@@ -75,9 +78,11 @@ RULES = {
     "after": '", said NAME, ROLE." after the closing mark',
     "after-inverted": '", a-t-il souligné." after the closing mark (French inversion)',
     "after-subject": '", NAME said." after the closing mark (subject before the verb)',
+    "after-organisation": '", states PLATFORMA" / ", says the organisation" after the quote',
     "before-source": '"According to NAME, ROLE:" before the quote',
     "before-manner": '"As NAME puts it," before the quote',
     "before-verb": '"NAME, ROLE, stressed:" before the quote',
+    "before-organisation": '"CEMR highlights:" / "L\'organisation dénonce :" before the quote',
     "intro-paragraph": "a paragraph ending with a colon introduces the quote",
     "inside": '"« A, estime NAME, ROLE, B »": the attribution inside the quote',
     "next-cue": "a second cue of a quote joined to the one before",
@@ -263,7 +268,9 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
             return None  # "... said that “B”": the attribution of the next quote
         speaker, role = split_who(phrase.strip(" ,"), words)
         if speaker is None and role is None:
-            return None
+            organisation = organisation_speaker(phrase, words)
+            return None if organisation is None else _Attribution(
+                organisation, None, verb.group(1), start + clause_end, "after-organisation")
         return _Attribution(speaker, role, verb.group(1), start + clause_end, "after")
     found = words.verb_pattern.search(clause)
     if found and found.start() > 0:
@@ -272,7 +279,8 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
         if (who.lower() in words.pronouns or (len(who.split()) <= 3 and who[:1].isupper())) \
                 and (not rest or rest.startswith(",")):
             speaker, role = split_who(who, words)
-            speaker = speaker or (who if who.lower() in words.pronouns else None)
+            speaker = speaker or (who if who.lower() in words.pronouns else None) or (
+                None if role else organisation_speaker(who, words))
             if speaker is not None:
                 return _Attribution(speaker, role, found.group(1), start + clause_end,
                                     "after-subject")
@@ -331,14 +339,18 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
                              rf"(?:(?:{words_alternation(words.articles)})\s*)?", after)
         if not (close or ends_with_colon or intro or reported):
             continue
-        speaker, role = split_who(_subject(trimmed[: verb.start()], words), words)
+        subject = _subject(trimmed[: verb.start()], words)
+        speaker, role = split_who(subject, words)
+        rule = "before-verb"
         if speaker is None and role is None:
-            subject = trimmed[: verb.start()].strip(" ,").split(",")[-1].strip()
-            if subject.lower() in words.pronouns:
-                speaker = subject.lower()
+            last = trimmed[: verb.start()].strip(" ,").split(",")[-1].strip()
+            if last.lower() in words.pronouns:
+                speaker = last.lower()
+            elif (organisation := organisation_speaker(subject.split(",")[-1], words)):
+                speaker, rule = organisation, "before-organisation"
             else:
                 continue
-        return _Attribution(speaker, role, verb.group(1), rule="before-verb")
+        return _Attribution(speaker, role, verb.group(1), rule=rule)
     return None
 
 
@@ -459,8 +471,8 @@ def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en"
             else:
                 carried[index + 1] = replace(second, rule="next-cue")
         texts = _text_of(parts)
-        if not texts:
-            continue
+        if not texts or len(" ".join(texts).split()) < MIN_QUOTE_WORDS:
+            continue  # a scare-quoted term (the so-called “renationalisation”) says nothing
         quotes.append(_attributed("\n\n".join(texts), attribution, speaker, count,
                                   span.first, words, registry))
         previous = (span, attribution)

@@ -21,6 +21,8 @@ from scraper.lexicons import load_common_words, load_lexicon
 from scraper.lexicons.patterns import capital_class, words_alternation
 
 _TOKEN = re.compile(r"\S+")
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z]{2,})(?![\w-])")
+"""An organisation's acronym in running text (CEMR, CCRE, PLATFORMA)."""
 
 
 
@@ -46,6 +48,7 @@ class QuoteWords:
     inversion: re.Pattern[str]
     particles: frozenset[str]
     organisations: frozenset[str]
+    organisation_references: frozenset[str]
     speaker_start: re.Pattern[str]
     """Where a speaker's phrase starts after a verb: a capital of any script, or an article."""
 
@@ -102,6 +105,9 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         circumstance=re.compile(rf"^(?:{words_alternation(frozenset(lists['circumstance_starters']), whole=False)})\b",
                                 re.IGNORECASE),
         inversion=_inversion(lists["inversion_auxiliaries"], pronouns),
+        organisation_references=frozenset(
+            reference for language in languages if (lexicon := load_lexicon(language))
+            for reference in lexicon.words.organisation_references),
         speaker_start=re.compile(rf"\s+(?:{capital_class()}|(?:{article})(?:\s|(?<=')))"),
         particles=frozenset(load_common_words().names.get("particles", ())),
         organisations=frozenset(load_common_words().names.get("organisation_words", ())),
@@ -135,6 +141,28 @@ def _bare(token: str) -> str:
 def is_acronym(token: str) -> bool:
     bare = _bare(token).rstrip("'s").rstrip("’s")
     return len(bare) >= 2 and bare.isupper() and bare.isalpha()
+
+
+MIN_ACRONYM = 3
+"""An organisation named by its acronym has at least this many capitals (CEMR, CCRE,
+PLATFORMA); "EU" or "UN" alone never speak."""
+
+
+def organisation_speaker(phrase: str, words: QuoteWords) -> str | None:
+    """The organisation an attribution phrase names: its acronym ("states PLATFORMA in a
+    reaction", "CEMR highlights") or a word standing for one ("the organisation"), else
+    None."""
+    text = " ".join(phrase.strip(" ,:").split())
+    folded = text.lower().replace("’", "'")
+    for reference in sorted(words.organisation_references, key=len, reverse=True):
+        if folded == reference.replace("’", "'") or folded.startswith(
+                reference.replace("’", "'") + " "):
+            return reference
+    first = _bare(text.split()[0]) if text.split() else ""
+    bare = first.removesuffix("'s").removesuffix("’s")
+    if len(bare) >= MIN_ACRONYM and is_acronym(bare):
+        return bare
+    return None
 
 
 def is_name_token(token: str, words: QuoteWords) -> bool:
@@ -367,6 +395,15 @@ class Registry:
                     self.roles.setdefault(person, role)
         self.scanned = max(self.scanned, upto)
 
+    def last_organisation(self, paragraph: int) -> str | None:
+        """The organisation last named by its acronym up to ``paragraph`` ("says the
+        organisation" after "CEMR warns")."""
+        for text in reversed(self.paragraphs[: paragraph + 1]):
+            found = [match.group(1) for match in _ACRONYM.finditer(text)]
+            if found:
+                return found[-1]
+        return None
+
     def introduced_role(self, name: str, paragraph: int) -> str | None:
         """The role the article gave ``name`` in narration up to ``paragraph``, if any."""
         self._scan(paragraph)
@@ -378,6 +415,8 @@ class Registry:
         if speaker is None:
             return None
         position = paragraph + 0.5  # a speaker comes after the narration of its paragraph
+        if speaker in self.words.organisation_references:
+            return self.last_organisation(paragraph)
         is_pronoun = speaker.lower() in self.words.pronouns
         if not is_pronoun and len(speaker.split()) > 1:
             self.note(speaker, position)

@@ -39,6 +39,9 @@ class LexiconWords(BaseModel):
     conjunctions: tuple[str, ...] = ()
     """Conjunctions that may open a role phrase and are not part of it."""
     first_person: tuple[str, ...] = ()
+    organisation_references: tuple[str, ...] = ()
+    """Words standing for an organisation named earlier ("the organisation", "l'organisation"):
+    a speaker they name is the organisation the article last named by its acronym."""
     """First-person words that mark a paragraph as speech (a statement after a colon)."""
 
 
