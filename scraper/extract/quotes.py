@@ -101,7 +101,9 @@ class QuoteReason:
     written: str | None
     """The speaker as the attribution writes it ("he", "Vallier"), before resolution."""
     resolved: str | None
-    """How the written speaker became the record's: "pronoun", "surname" or None."""
+    """How the written speaker became the record's: "pronoun", "surname", "role" (a
+    role-only attribution naming the person the article introduced with that role) or
+    None."""
     introduced_as: str | None
     """The role the article introduced the speaker with in its narration, if any (the
     record's role is the attribution's own, as written)."""
@@ -326,8 +328,8 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
     verbs = list(words.verb_pattern.finditer(trimmed))
     if as_match and verbs:
         verb = verbs[-1]
-        who = trimmed[verb.end():] if verb.start() <= as_match.start(1) + 1 else \
-            trimmed[as_match.start(1): verb.start()]
+        who = words.agent.sub("", trimmed[verb.end():]) if verb.start() <= \
+            as_match.start(1) + 1 else trimmed[as_match.start(1): verb.start()]
         speaker, role = split_who(who.strip(" ,"), words)
         if speaker or role:
             return _Attribution(speaker, role, verb.group(1), rule="before-manner")
@@ -487,6 +489,9 @@ def _attributed(text: str, attribution: _Attribution, speaker: str | None, count
     written = attribution.speaker
     resolved = None if speaker is None or written is None or speaker == written else (
         "pronoun" if written.lower() in words.pronouns else "surname")
+    if speaker is None and attribution.role:  # "the mayor", "CEMR's Secretary General"
+        speaker = registry.person_with_role(attribution.role, paragraph)
+        resolved = "role" if speaker else None
     introduced = registry.introduced_role(speaker, paragraph) if speaker else None
     return (Quote(text=text, speaker=speaker, role=attribution.role, cue=attribution.cue,
                   paragraphs=count),

@@ -49,6 +49,9 @@ class QuoteWords:
     particles: frozenset[str]
     organisations: frozenset[str]
     organisation_references: frozenset[str]
+    role_connectors: frozenset[str]
+    agent: re.Pattern[str]
+    """Up to the agent word of a passive cue ("last week by "), to cut."""
     speaker_start: re.Pattern[str]
     """Where a speaker's phrase starts after a verb: a capital of any script, or an article."""
 
@@ -86,6 +89,9 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
             found.update(getattr(words, name))
     ordered = tuple(sorted(verbs, key=len, reverse=True))
     article = words_alternation(frozenset(articles), whole=False)
+    agents = words_alternation(frozenset(
+        agent for language in languages if (lexicon := load_lexicon(language))
+        for agent in lexicon.words.agents), whole=False)
     alternatives = "|".join(re.escape(verb).replace("'", "['’]") for verb in ordered)
     return QuoteWords(
         verbs=ordered,
@@ -108,6 +114,10 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         organisation_references=frozenset(
             reference for language in languages if (lexicon := load_lexicon(language))
             for reference in lexicon.words.organisation_references),
+        agent=re.compile(rf"^.*?(?<!\w)(?:{agents})\s+", re.IGNORECASE),
+        role_connectors=frozenset(
+            connector for language in languages if (lexicon := load_lexicon(language))
+            for connector in lexicon.words.role_connectors),
         speaker_start=re.compile(rf"\s+(?:{capital_class()}|(?:{article})(?:\s|(?<=')))"),
         particles=frozenset(load_common_words().names.get("particles", ())),
         organisations=frozenset(load_common_words().names.get("organisation_words", ())),
@@ -275,6 +285,12 @@ def _split_glued(part: str, words: QuoteWords) -> tuple[str | None, str | None]:
         run += 1
     while run and not is_name_token(tokens[len(tokens) - run], words):
         run -= 1
+    if run >= 2 and run < len(tokens) and \
+            tokens[len(tokens) - run - 1].lower() in words.role_connectors:
+        # "... Foreign Affairs and Security Policy Josep Borrell": the capitalised words
+        # after a connector are the role's; a name is the last two ("Knowledge Strategy"
+        # alone is the end of a role, no name)
+        run = 2 if run > 2 else 0
     if 2 <= run < len(tokens):
         before = tokens[: len(tokens) - run]
         if before[-1].lower() in words.places:
@@ -294,9 +310,24 @@ def _split_glued(part: str, words: QuoteWords) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _without_circumstance(part: str, words: QuoteWords) -> str:
+    """A part cut where a circumstance follows a name: "Congress Secretary General Andreas
+    Kiefer at the PLATFORMAwards ceremony on 8 June" -> "... Andreas Kiefer" (not "Director
+    at CEMR": a circumstance opens with an article or a number after its preposition)."""
+    tokens = part.split()
+    for index in range(2, len(tokens) - 1):
+        following = tokens[index + 1].lower()
+        if words.circumstance.match(tokens[index]) and is_name_token(tokens[index - 1], words) \
+                and is_name_token(tokens[index - 2], words) \
+                and (following in words.articles or following[:1].isdigit()):
+            return " ".join(tokens[:index])  # after a name of two words at least
+    return part
+
+
 def split_who(phrase: str, words: QuoteWords) -> tuple[str | None, str | None]:
     """(speaker, role) of an attribution phrase; (None, None) when it names nobody."""
-    parts = [part for part in split_parts(phrase) if not words.circumstance.match(part)]
+    parts = [_without_circumstance(part, words) for part in split_parts(phrase)
+             if not words.circumstance.match(part)]
     names = [index for index, part in enumerate(parts) if is_name(part, words)]
     if not names:
         for part in parts:
@@ -343,6 +374,7 @@ def people_in(paragraph: str, words: QuoteWords) -> list[tuple[str, str | None]]
                         break
             if speaker is not None and len(speaker.split()) >= 2:
                 found.append((speaker, clean_role(role, words) if role else None))
+    found += _titled_names(paragraph, words)
     for index, part in enumerate(parts):
         candidate = strip_honorifics(_after_conjunction(words.conjunctions).sub("", part),
                                      words)
@@ -358,6 +390,78 @@ def people_in(paragraph: str, words: QuoteWords) -> list[tuple[str, str | None]]
     return found
 
 
+MAX_NAME_TOKENS = 4
+
+
+def _titled_names(paragraph: str, words: QuoteWords) -> list[tuple[str, str | None]]:
+    """Names anywhere in a sentence right after a role noun or an honorific ("... by the
+    CEMR spokesperson Linda Gillham, councillor of Runnymede", "Mr. Durmish Guri, the
+    Director of ..."), with the role written before the name or the part after it."""
+    found: list[tuple[str, str | None]] = []
+    for sentence in _sentences(paragraph, words):
+        tokens = sentence.split()
+        for index, token in enumerate(tokens[:-2]):
+            bare = _bare(token).lower()
+            if bare not in words.role_nouns and bare not in words.honorifics:
+                continue
+            run = 0
+            while index + 1 + run < len(tokens) and run < MAX_NAME_TOKENS and (
+                    is_name_token(tokens[index + 1 + run], words)
+                    or (run and _bare(tokens[index + 1 + run]).lower() in words.particles)):
+                run += 1
+                if tokens[index + run].endswith((",", ".", ";", ":")):
+                    break
+            while run and not is_name_token(tokens[index + run], words):
+                run -= 1
+            if run < 2:
+                continue
+            name = " ".join(_bare(each) for each in tokens[index + 1: index + 1 + run])
+            role = _role_before(tokens[: index + 1], words) if bare in words.role_nouns \
+                else None
+            if role is None:
+                after = " ".join(tokens[index + 1 + run:])
+                if tokens[index + run].endswith(",") and after:
+                    part = split_parts(after)[0]
+                    if has_role_noun(part, words) and _opens_role(part, words):
+                        role = clean_role(part, words)
+            found.append((name, role))
+    return found
+
+
+def _sentences(paragraph: str, words: QuoteWords) -> list[str]:
+    """The sentences of a paragraph; an honorific's or an initial's full stop ends none."""
+    found, start = [], 0
+    for match in re.finditer(r"(?<=[.!?])\s+(?=\S)", paragraph):
+        before = paragraph[start: match.start()].split()
+        last = before[-1].lower() if before else ""
+        if last in words.honorifics or last.rstrip(".") in words.honorifics or (
+                len(last) == 2 and last[0].isalpha()):
+            continue
+        found.append(paragraph[start: match.start()])
+        start = match.end()
+    return [*found, paragraph[start:]]
+
+
+def _role_before(tokens: list[str], words: QuoteWords) -> str | None:
+    """The role phrase ending with ``tokens`` (its role noun last): back over capitalised
+    words, role nouns, connectors and bracketed acronyms, to an article or a lower-case word
+    ("the Council of European Municipalities and Regions (CEMR) spokesperson")."""
+    start = len(tokens) - 1
+    while start > 0:
+        previous = tokens[start - 1]
+        bare = _bare(previous)
+        lowered = bare.lower()
+        if lowered in words.articles or previous.endswith((",", ".", ";", ":")):
+            break
+        if not (bare[:1].isupper() or lowered in words.role_nouns
+                or lowered in words.role_connectors or previous.startswith("(")):
+            break
+        start -= 1
+    while start < len(tokens) - 1 and _bare(tokens[start]).lower() in words.role_connectors:
+        start += 1
+    return clean_role(" ".join(tokens[start:]), words)
+
+
 def _opens_role(part: str, words: QuoteWords) -> bool:
     """A part after a name that is its role ("the mayor of X"), not the rest of the sentence
     ("was elected president")."""
@@ -369,6 +473,17 @@ def _last_phrase(part: str) -> str:
     """The role phrase that ends a part: "In Brussels the mayor of X" -> "the mayor of X" is
     not attempted; a part is taken whole, the sentence before it cut."""
     return re.split(r"(?<=[.!?])\s+", part)[-1]
+
+
+def _role_words(role: str, words: QuoteWords, *, every: bool = False) -> set[str]:
+    """The words that identify a role: its role nouns and capitalised words, folded
+    ("CEMR's Secretary General" -> cemr, secretary, general); ``every``: all its words."""
+    found = set()
+    for token in re.findall(r"[\w-]+", role.replace("’s", "").replace("'s", "")):
+        lowered = fold(token)
+        if every or lowered in words.role_nouns or token[:1].isupper():
+            found.add(lowered)
+    return found - {fold(article) for article in words.articles}
 
 
 class Registry:
@@ -403,6 +518,18 @@ class Registry:
             if found:
                 return found[-1]
         return None
+
+    def person_with_role(self, role: str, paragraph: int) -> str | None:
+        """The person the article introduced with ``role`` ("CEMR's Secretary General",
+        "the mayor") up to ``paragraph``: the one whose introduced role holds every role
+        noun and capitalised word of it, the most recently named if several."""
+        self._scan(paragraph)
+        wanted = _role_words(role, self.words)
+        if not wanted:
+            return None
+        fitting = [name for name, introduced in self.roles.items()
+                   if wanted <= _role_words(introduced, self.words, every=True)]
+        return max(fitting, key=lambda name: self.seen.get(name, -1.0)) if fitting else None
 
     def introduced_role(self, name: str, paragraph: int) -> str | None:
         """The role the article gave ``name`` in narration up to ``paragraph``, if any."""

@@ -39,6 +39,11 @@ class LexiconWords(BaseModel):
     conjunctions: tuple[str, ...] = ()
     """Conjunctions that may open a role phrase and are not part of it."""
     first_person: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+    """The word before the speaker of a passive cue ("As stated last week by NAME")."""
+    role_connectors: tuple[str, ...] = ()
+    """Words inside a role that join its capitalised parts ("High Representative for Foreign
+    Affairs and Security Policy"): capitalised words after one are the role's, not a name."""
     organisation_references: tuple[str, ...] = ()
     """Words standing for an organisation named earlier ("the organisation", "l'organisation"):
     a speaker they name is the organisation the article last named by its acronym."""
