@@ -29,12 +29,6 @@ TAGS = wordpress.parse_terms(json.loads((PLATFORMA / "tags.json").read_text("utf
 INTENT = {entry["id"]: entry for entry in
           json.loads((PLATFORMA / "intent.json").read_text("utf-8"))["posts"]}
 PAGES = sorted((PLATFORMA / "html").glob("*.html"))
-KNOWN_GAPS = {
-    25210: "role-only attribution after 'said in substance a representative of ...': the "
-           "capitalised organisation is taken as the speaker (issue 14, attribution rewrite)",
-}
-"""Posts whose quotes the extractor gets wrong today: their other fields are checked, their
-quotes are a strict xfail (the test fails once the gap closes)."""
 
 
 def from_api(post: dict[str, Any]) -> Article:
@@ -49,13 +43,6 @@ def from_page(path: Path) -> Article:
     return scraper.extract(html, canonical.group(1))  # the host picks the profile
 
 
-def _without_gap(article: Article, intent: dict[str, Any]) -> tuple[Article, dict[str, Any]]:
-    """The record and intent, quotes left out for a post of :data:`KNOWN_GAPS`."""
-    if intent["id"] not in KNOWN_GAPS:
-        return article, intent
-    return article.model_copy(update={"quotes": []}), {**intent, "quotes": []}
-
-
 def test_the_profile_is_bundled_and_serves_its_host() -> None:
     assert "platforma" in bundled_profiles()
     assert profile_for_host("platforma-dev.eu").name == "platforma"
@@ -64,7 +51,7 @@ def test_the_profile_is_bundled_and_serves_its_host() -> None:
 
 @pytest.mark.parametrize("post", POSTS, ids=[post["slug"] for post in POSTS])
 def test_api_post_gives_the_intended_record(post: dict[str, Any]) -> None:
-    check_intent(*_without_gap(from_api(post), INTENT[post["id"]]))
+    check_intent(from_api(post), INTENT[post["id"]])
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[path.stem for path in PAGES])
@@ -72,16 +59,7 @@ def test_article_page_gives_the_intended_record(path: Path) -> None:
     intent = next(entry for entry in INTENT.values() if entry["slug"] == path.stem)
     # The pages' footer carries the spam line seen on the real site: dropped and listed.
     intent = {**intent, "spam_removed": intent.get("page_spam_removed", intent["spam_removed"])}
-    check_intent(*_without_gap(from_page(path), intent))
-
-
-@pytest.mark.parametrize("post_id", sorted(KNOWN_GAPS))
-@pytest.mark.xfail(strict=True, reason="see KNOWN_GAPS")
-def test_quotes_of_known_gaps(post_id: int) -> None:
-    post = next(post for post in POSTS if post["id"] == post_id)
-    article = from_api(post)
-    assert [(quote.speaker, quote.role) for quote in article.quotes] == [
-        (quote["speaker"], quote["role"]) for quote in INTENT[post_id]["quotes"]]
+    check_intent(from_page(path), intent)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=[path.stem for path in PAGES])

@@ -41,6 +41,9 @@ from scraper.records import Quote
 
 OPENERS = "“«„"
 CLOSERS = "”»"
+MAX_OBJECT_WORDS = 4
+"""At most this many words between an object-taking cue and its quote ("calls on EU
+institutions “...”")."""
 MIN_QUOTE_WORDS = 3
 """Fewer words in quote marks are a quoted term, not speech ("“outstanding opportunity”")."""
 MAX_CONTINUATION = 4
@@ -265,7 +268,7 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
                             "after-inverted")
     verb = words.verb_pattern.match(clause)
     if verb:
-        phrase = clause[verb.end():]
+        phrase = words.verb_adverbs.sub(" ", clause[verb.end():])
         if re.match(rf"\s*(?:{words_alternation(words.complementizers)})", phrase):
             return None  # "... said that “B”": the attribution of the next quote
         speaker, role = split_who(phrase.strip(" ,"), words)
@@ -275,8 +278,8 @@ def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
                 organisation, None, verb.group(1), start + clause_end, "after-organisation")
         return _Attribution(speaker, role, verb.group(1), start + clause_end, "after")
     found = words.verb_pattern.search(clause)
-    if found and found.start() > 0:
-        who = strip_honorifics(clause[: found.start()].strip(" ,"), words)
+    if found and found.start() > 0:  # ", she also stressed": no adverb in the subject
+        who = strip_honorifics(_subject(clause[: found.start()], words), words)
         rest = clause[found.end():].strip()
         if (who.lower() in words.pronouns or (len(who.split()) <= 3 and who[:1].isupper())) \
                 and (not rest or rest.startswith(",")):
@@ -339,7 +342,9 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
         reported = re.search(rf"(?<!\w)(?:{complementizer})", after)
         close = re.fullmatch(rf"\s*(?:,?\s*(?:{complementizer})\s*)?"
                              rf"(?:(?:{words_alternation(words.articles)})\s*)?", after)
-        if not (close or ends_with_colon or intro or reported):
+        takes_object = verb.group(1).lower() in words.object_verbs and \
+            len(after.split()) <= MAX_OBJECT_WORDS
+        if not (close or ends_with_colon or intro or reported or takes_object):
             continue
         subject = _subject(trimmed[: verb.start()], words)
         speaker, role = split_who(subject, words)
@@ -429,8 +434,10 @@ def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en"
         join_next = False
         if attribution is not None and attribution.end >= 0:
             rest = last_paragraph[attribution.end + 1:].lstrip()
+            at = len(last_paragraph) - len(rest)
             following = spans[position + 1] if position + 1 < len(spans) else None
-            if (rest[:1] in OPENERS + '"' and following is not None
+            if ((rest[:1] in OPENERS + '"' or (rest[:1] == "'" and _mark_kind(
+                    last_paragraph, at) == "open")) and following is not None
                     and following.first == span.last):
                 join_next = True
         if attribution is None and position in carried:

@@ -50,6 +50,10 @@ class QuoteWords:
     organisations: frozenset[str]
     organisation_references: frozenset[str]
     role_connectors: frozenset[str]
+    object_verbs: frozenset[str]
+    verb_adverbs: re.Pattern[str]
+    """Adverbs right after a cue ("said in substance"), to skip."""
+    relative_pronouns: frozenset[str]
     agent: re.Pattern[str]
     """Up to the agent word of a passive cue ("last week by "), to cut."""
     speaker_start: re.Pattern[str]
@@ -77,6 +81,7 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
             continue
         words = lexicon.words
         verbs.update(words.speech_verbs)
+        verbs.update(words.object_verbs)  # "urges EU institutions “to act”" is a cue too
         sources.update(words.source_phrases)
         honorifics.update(words.honorifics)
         roles.update(words.role_nouns)
@@ -89,6 +94,9 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
             found.update(getattr(words, name))
     ordered = tuple(sorted(verbs, key=len, reverse=True))
     article = words_alternation(frozenset(articles), whole=False)
+    adverbs = words_alternation(frozenset(
+        adverb for language in languages if (lexicon := load_lexicon(language))
+        for adverb in lexicon.words.verb_adverbs))
     agents = words_alternation(frozenset(
         agent for language in languages if (lexicon := load_lexicon(language))
         for agent in lexicon.words.agents), whole=False)
@@ -115,6 +123,13 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
             reference for language in languages if (lexicon := load_lexicon(language))
             for reference in lexicon.words.organisation_references),
         agent=re.compile(rf"^.*?(?<!\w)(?:{agents})\s+", re.IGNORECASE),
+        verb_adverbs=re.compile(rf"^\s*(?:(?:{adverbs})\s+)+", re.IGNORECASE),
+        object_verbs=frozenset(
+            verb for language in languages if (lexicon := load_lexicon(language))
+            for verb in lexicon.words.object_verbs),
+        relative_pronouns=frozenset(
+            pronoun for language in languages if (lexicon := load_lexicon(language))
+            for pronoun in lexicon.words.relative_pronouns),
         role_connectors=frozenset(
             connector for language in languages if (lexicon := load_lexicon(language))
             for connector in lexicon.words.role_connectors),
@@ -180,7 +195,9 @@ def is_name_token(token: str, words: QuoteWords) -> bool:
     bare = _bare(token)
     if not bare or not bare[0].isupper() or is_acronym(bare):
         return False
-    lowered = bare.lower()
+    lowered = bare.lower().replace("’", "'")
+    if any(lowered.startswith(article) for article in words.articles if article.endswith("'")):
+        return False  # "L'organisation", "L’eurodéputée": an article glued to a noun
     return lowered not in words.role_nouns and lowered not in words.articles and \
         lowered not in words.honorifics and lowered not in words.organisations and \
         lowered.rpartition("-")[2] not in words.role_nouns  # "Co-President", "Vice-Mayor"
@@ -230,7 +247,7 @@ def clean_role(role: str, words: QuoteWords) -> str | None:
         if role.lower().startswith(conjunction + " "):
             role = role[len(conjunction) + 1:]
             break
-    lowered = role.lower()
+    lowered = role.lower().replace("’", "'")
     for article in words.articles:
         if article.endswith("'") and lowered.startswith(article):
             role = role[len(article):]
@@ -285,6 +302,9 @@ def _split_glued(part: str, words: QuoteWords) -> tuple[str | None, str | None]:
         run += 1
     while run and not is_name_token(tokens[len(tokens) - run], words):
         run -= 1
+    if run >= 2 and run < len(tokens) and \
+            tokens[len(tokens) - run - 1].lower() in words.articles:
+        run = 0  # "a representative of the European External Action Service": a body
     if run >= 2 and run < len(tokens) and \
             tokens[len(tokens) - run - 1].lower() in words.role_connectors:
         # "... Foreign Affairs and Security Policy Josep Borrell": the capitalised words
@@ -347,9 +367,18 @@ def split_who(phrase: str, words: QuoteWords) -> tuple[str | None, str | None]:
             role_parts.append(part)
         else:
             break
+    earlier = [part for part in reversed(parts[:index]) if not _is_relative(part, words)]
+    before = earlier[0] if earlier else ""  # "le maire de X, qui est aussi ..., NAME"
     if not role_parts and before and has_role_noun(before, words):
         role_parts = [before]  # the ROLE, NAME
     return speaker, clean_role(", ".join(role_parts), words) if role_parts else None
+
+
+def _is_relative(part: str, words: QuoteWords) -> bool:
+    """A relative clause ("who is also president of ...", "qui est aussi ..."): it describes
+    a person, it is not the role written beside the name."""
+    first = part.split()[0].lower() if part.split() else ""
+    return first in words.relative_pronouns
 
 
 def people_in(paragraph: str, words: QuoteWords) -> list[tuple[str, str | None]]:

@@ -39,6 +39,14 @@ class LexiconWords(BaseModel):
     conjunctions: tuple[str, ...] = ()
     """Conjunctions that may open a role phrase and are not part of it."""
     first_person: tuple[str, ...] = ()
+    verb_adverbs: tuple[str, ...] = ()
+    """Adverbs between a cue and its speaker ("said in substance a representative of ...",
+    "a déclaré en substance le maire"): not part of the speaker."""
+    object_verbs: tuple[str, ...] = ()
+    """Cues whose object stands between them and the quote ("calls on EU institutions
+    “to remain vigilant”", "appelle les États « à agir »")."""
+    relative_pronouns: tuple[str, ...] = ()
+    """Open a relative clause about a person ("who is also ..."), which is no role."""
     agents: tuple[str, ...] = ()
     """The word before the speaker of a passive cue ("As stated last week by NAME")."""
     role_connectors: tuple[str, ...] = ()

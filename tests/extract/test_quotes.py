@@ -149,3 +149,46 @@ def test_a_capitalised_speaker_starts_after_an_unclosed_quote_in_any_script() ->
                              "Lublin.",), ("en",))
     assert [(quote.text, quote.speaker) for quote in quotes] == [
         ("We will rebuild the school", "Łukasz Nowak")]
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    (("“Decentralised cooperation is one important tool to guarantee local governments’ role,”"
+      " states PLATFORMA in a reaction to the joint communication.",), [("PLATFORMA", None)]),
+    (("CEMR warns that this transformation must not impose new burdens.",
+      "“European initiatives must support, not sideline, local governments,” says the "
+      "organisation.",), [("CEMR", None)]),
+    (("PLATFORMA welcomed the text. The umbrella organisation however calls on EU "
+      "institutions “to remain particularly vigilant on local democracy and governance.”",),
+     [("PLATFORMA", None)]),
+    (("“Consultation is not a box to tick for anyone here,” said in substance a "
+      "representative of the European External Action Service.",),
+     [(None, "representative of the European External Action Service")]),
+    (("As stated last week by Josep Borrell, High Representative for Foreign Affairs and "
+      "Security Policy, “The Eastern Partnership is a success story.”",),
+     [("Josep Borrell", "High Representative for Foreign Affairs and Security Policy")]),
+    (("“International cooperation enables better coordination of relations,” stressed Congress"
+      " Secretary General Andreas Kiefer at the PLATFORMAwards ceremony on 8 June 2020.",),
+     [("Andreas Kiefer", "Congress Secretary General")]),
+    (("PLATFORMA was represented by the CEMR spokesperson Linda Gillham, councillor of "
+      "Runnymede. “The rules to access the available funds lack clarity,” she said.",),
+     [("Linda Gillham", None)]),
+    (("Frédéric Vallier, CEMR Secretary General, welcomed the move.",
+      "CEMR's Secretary General underlined that the Congress must act. 'It is essential for "
+      "local democracy to gain a solid footing in the new Europe.\"",),
+     [("Frédéric Vallier", "CEMR's Secretary General")]),
+    (("Le maire de Maroussi (Grèce), qui est aussi le président de notre association "
+      "grecque (KEDE), Giorgios Patoulis, a expliqué la situation : « Les gouvernements "
+      "locaux ne sont pas préparés à cette situation. »",),
+     [("Giorgios Patoulis", "maire de Maroussi (Grèce)")]),
+    (("Le CCRE a publié une déclaration. L’organisation dénonce la violence ciblant les "
+      "civils :", "« Nous réaffirmons notre plein engagement à soutenir le peuple ukrainien. »"),
+     [("CCRE", None)]),
+], ids=["acronym-after", "the-organisation", "object-cue-umbrella-organisation",
+        "adverb-and-article-body", "passive-agent-role-connectors", "circumstance-after-name",
+        "titled-name-in-narration-pronoun", "role-only-resolves-mixed-marks",
+        "relative-clause-is-no-role", "l-organisation-colon"])
+def test_real_prose_shapes(paragraphs: tuple[str, ...],
+                           expected: list[tuple[str | None, str | None]]) -> None:
+    """Shapes met on real CEMR and PLATFORMA pages (fixtures/manifests/REAL.md)."""
+    quotes = extract_quotes(paragraphs, ("en", "fr"))
+    assert [(quote.speaker, quote.role) for quote in quotes] == expected
