@@ -143,6 +143,12 @@ def _qualified(found: Found, paragraph: str, grammar: _Grammar) -> Found:
     qualifier = _context(grammar, "qualifier", paragraph, found.char_start)
     if qualifier is None:
         return found
+    season = grammar.vocabulary.words.seasons.get(
+        normalise(re.sub(r"\s+(?:of|de|d')$", "", qualifier.group().strip().lower())))
+    if season is not None and found.precision == "year":  # "autumn 2016": its months
+        year = found.span[0].year
+        return found._replace(char_start=qualifier.start(), precision="month", span=(
+            month_span(year, season[0])[0], month_span(year, season[1])[1]))
     return found._replace(char_start=qualifier.start())
 
 

@@ -80,6 +80,9 @@ class DateWords(BaseModel):
     decade_suffixes: tuple[str, ...] = ()
     decade_words: tuple[str, ...] = ()
     capitalised_months: bool = False
+    seasons: dict[str, tuple[int, int]] = {}
+    """A season before a year: its first and last month ("autumn 2016" is September to
+    November 2016, month precision); the season's name is also a qualifier."""
     relative_days: dict[str, int] = {}
     relative_weeks: dict[str, int] = {}
     """"next week" 1: the week (Monday to Sunday) that many weeks from the publication's."""

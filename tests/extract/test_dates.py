@@ -378,3 +378,15 @@ def test_relative_weeks_run_monday_to_sunday(text: str, start: str, end: str) ->
     mention, = extract_date_mentions([text], published=dt.date(2019, 7, 8))
     assert (str(mention.start), str(mention.end), mention.precision, mention.relative) == (
         start, end, "day", True)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The first edition took place in autumn 2016.", ("autumn 2016", "2016-09-01", "2016-11-30")),
+    ("In the summer of 2011, towns met in Oslo.", ("summer of 2011", "2011-06-01", "2011-08-31")),
+    ("Le forum aura lieu au printemps 2024.", ("printemps 2024", "2024-03-01", "2024-05-31")),
+])
+def test_a_season_before_a_year_spans_its_months(text: str,
+                                                 expected: tuple[str, str, str]) -> None:
+    mention, = extract_date_mentions([text], published=dt.date(2016, 1, 1))
+    assert (mention.text, str(mention.start), str(mention.end), mention.precision) == (
+        *expected, "month")
