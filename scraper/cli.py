@@ -120,7 +120,8 @@ def _build_parser() -> argparse.ArgumentParser:
         description="Crawl a site's whole news archive: discover items (listing pages and id "
         "enumeration), fetch them politely, write one record per item. Killed or "
         "interrupted, it resumes with --resume: nothing lost, nothing written twice.",
-        epilog="Example: scraper crawl --site cemr -o cemr.jsonl --lang en,fr --resume",
+        epilog=f"Example: scraper crawl --site {DEFAULT_PROFILE} -o records.jsonl --lang en,fr "
+        "--resume",
     )
     crawl_parser.add_argument("--site", default=DEFAULT_PROFILE,
                               help="site profile: a bundled name (scraper/profiles/*.toml) "
@@ -161,7 +162,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="serve the bundled offline archive on 127.0.0.1 and crawl it",
         description="Serve a bundled offline archive of a site (installed with the package) "
         "on 127.0.0.1 and crawl it end to end, politeness relaxed, into a JSONL file.",
-        epilog="Example: scraper demo --site cemr-wp -o demo.jsonl",
+        epilog=f"Example: scraper demo --site {DEFAULT_PROFILE} -o demo.jsonl",
     )
     demo_parser.add_argument("--site", default=DEFAULT_PROFILE,
                              help="the site whose archive to serve: a bundled profile with "

@@ -407,11 +407,11 @@ def _balance(text: str) -> int:
 def extract_quotes(paragraphs: Sequence[str],
                    languages: tuple[str, ...] = ("en", "fr")) -> tuple[Quote, ...]:
     """Attributed quotes of the body, in reading order."""
-    return tuple(quote for quote, _ in explain_quotes(paragraphs, languages))
+    return tuple(quote for quote, _ in explain_quotes(paragraphs, languages, explaining=False))
 
 
-def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en", "fr")
-                   ) -> tuple[tuple[Quote, QuoteReason], ...]:
+def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en", "fr"), *,
+                   explaining: bool = True) -> tuple[tuple[Quote, QuoteReason], ...]:
     """:func:`extract_quotes`, each quote with the reason it has its speaker and role.
 
     Attribution is a sieve: the rules of :data:`RULES` are tried from the most to the least
@@ -419,7 +419,7 @@ def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en"
     (a pronoun or surname to the person the article named) and, for a person's first quote
     whose attribution gives no role, the role the article introduced them with."""
     words = quote_words(languages)
-    registry = Registry(words, paragraphs)
+    registry = Registry(words, paragraphs, explaining=explaining)
     spans = _find_spans(paragraphs, words)
     quotes: list[tuple[Quote, QuoteReason]] = []
     used: set[int] = set()
@@ -499,7 +499,9 @@ def _attributed(text: str, attribution: _Attribution, speaker: str | None, count
     if speaker is None and attribution.role:  # "the mayor", "CEMR's Secretary General"
         speaker = registry.person_with_role(attribution.role, paragraph)
         resolved = "role" if speaker else None
-    introduced = registry.introduced_role(speaker, paragraph) if speaker else None
+    # Only asked when explaining: finding introductions scans the article's narration.
+    introduced = registry.introduced_role(speaker, paragraph) \
+        if speaker and registry.explaining else None
     return (Quote(text=text, speaker=speaker, role=attribution.role, cue=attribution.cue,
                   paragraphs=count),
             QuoteReason(attribution.rule, written, resolved, introduced))

@@ -519,8 +519,11 @@ class Registry:
     """People of one article and where they were last named, to resolve surnames and
     pronouns. Narration is scanned for names only when a pronoun or surname needs it."""
 
-    def __init__(self, words: QuoteWords, paragraphs: Sequence[str]) -> None:
+    def __init__(self, words: QuoteWords, paragraphs: Sequence[str], *,
+                 explaining: bool = False) -> None:
         self.words = words
+        self.explaining = explaining
+        """Also find the roles people were introduced with (``--explain``)."""
         self.paragraphs = paragraphs
         self.seen: dict[str, float] = {}
         self.roles: dict[str, str] = {}

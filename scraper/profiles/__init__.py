@@ -398,8 +398,9 @@ def _parse_item_url(url: str, site: CompiledSite) -> ItemRef | None:
     return ItemRef(language=language, kind=match.group("kind"), item_id=match.group("id"))
 
 
+@functools.cache
 def bundled_profiles() -> tuple[str, ...]:
-    """The names of the bundled profiles: the TOML files of this folder."""
+    """The names of the bundled profiles: the TOML files of this folder (listed once)."""
     return tuple(sorted(entry.name.removesuffix(".toml")
                         for entry in resources.files(__name__).iterdir()
                         if entry.name.endswith(".toml")))
