@@ -30,10 +30,12 @@ and the selector falls back to blocks alone when the two disagree.
 from __future__ import annotations
 
 
+import functools
 import re
 from dataclasses import dataclass
 
 from scraper.caches import page_cache
+from scraper.lexicons import load_common_words
 from scraper.document import Block, Document, Removal
 
 SHORT = 20
@@ -100,41 +102,18 @@ _POSITIVE = re.compile(
 )
 """Id/class/itemprop words of the article's own container."""
 
-END_MARKERS = frozenset(
-    marker.strip() for marker in
-    """comments; comment; leave a comment; leave a reply; post a comment; add a comment;
-    responses; discussion; join the discussion; join the conversation; conversation;
-    related; related articles; related posts; related stories; related content;
-    related coverage; related news; related links; more stories; more news; read more;
-    read next; read also; see also; up next; what to read next; you may also like;
-    you might also like; you may like; recommended; recommended for you; recommended stories;
-    most popular; most read; most viewed; popular; popular posts; popular stories; trending;
-    trending now; editor's picks; editors' picks; top stories; latest news; latest stories;
-    latest; more from; more in; share this article; share this story; share this; share;
-    tags; topics; about the author; tell us what you think; something to consider;
-    sponsored; sponsored content; promoted stories; around the web;
-    comentários; comentarios; commentaires; kommentare; commenti; комментарии;
-    você pode gostar; leia também; veja também; lire aussi; à lire aussi; a lire aussi;
-    voir aussi; sur le même sujet; dans la même rubrique; lesen sie auch; mehr zum thema;
-    das könnte sie auch interessieren; ähnliche artikel; articoli correlati; leggi anche;
-    te puede interesar; noticias relacionadas; lee también; самые популярные;
-    читайте также; похожие статьи; 関連記事; 관련기사""".split(";")
-)
-"""Lines (case-folded; digits and punctuation at the ends stripped) that open the end matter
-of an article: comments, related items, tags."""
-END_PREFIXES = ("more great ", "popular on ", "more from ", "more in ", "most popular ",
-                "related ", "you may also ", "you might also ", "recommended ", "trending ",
-                "more stories ", "more on ", "also on ", "read more ", "further reading ")
 _MARKER_STRIP = " \t0123456789.:…!?()[]|-–—_*#»›>"
-_TAIL_LINE = re.compile(
-    r"^\(?(?:reporting by|additional reporting|contributing|write to|email |e-mail |follow |"
-    r"copyright|©|\(c\)|all rights reserved|citation:|this document is subject|have a tip|"
-    r"subscribe|sign up|get the latest|like this story|if you enjoyed|listen to|filed under|"
-    r"tags:|updated at|updated:|with post wires|read more|see more|more ap |source:)|"
-    r"contributed (?:to this report|reporting)|[\w.+-]+@[\w-]+\.\w|^\W*$",
-    re.IGNORECASE,
-)
-"""Credit, contact, subscription and copyright lines that trail an article."""
+
+
+@functools.cache
+def _end_matter() -> tuple[frozenset[str], tuple[str, ...], re.Pattern[str]]:
+    """The end-matter markers, their prefixes and the trailing credit lines' pattern, from
+    the common lexicon (``[end_matter]``; built once)."""
+    words = load_common_words().end_matter
+    trailing = "|".join(re.escape(phrase) for phrase in words.trailing) or "(?!)"
+    anywhere = "".join(f"|{re.escape(phrase)}" for phrase in words.trailing_anywhere)
+    return words.markers, words.prefixes, re.compile(
+        rf"^\(?(?:{trailing}){anywhere}|[\w.+-]+@[\w-]+\.\w|^\W*$", re.IGNORECASE)
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "»", "。", "！", "？")
 _MIXED = "*"
 
@@ -402,7 +381,8 @@ def _is_end_marker(text: str) -> bool:
     if len(text) > 60:
         return False
     folded = text.casefold().strip(_MARKER_STRIP)
-    return folded in END_MARKERS or folded.startswith(END_PREFIXES)
+    markers, prefixes, _ = _end_matter()
+    return folded in markers or folded.startswith(prefixes)
 
 
 def _trim(blocks: list[Block], removed: list[Removal]) -> MainText:
@@ -433,7 +413,7 @@ def _trim(blocks: list[Block], removed: list[Removal]) -> MainText:
         if (last.kind in HEADING_KINDS
                 or (len(text) < SHORT_TAIL and last.kind not in CELL_KINDS
                     and not text.endswith(_SENTENCE_END))
-                or _TAIL_LINE.search(text)):
+                or _end_matter()[2].search(text)):
             removed.append(Removal(text=kept.pop().text, reason="credit"))
         else:
             break

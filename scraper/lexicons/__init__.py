@@ -139,13 +139,27 @@ class Lexicon(BaseModel):
         return value
 
 
+class EndMatter(BaseModel):
+    """What ends an article on pages no profile lays out (the main-text selector), in many
+    languages: end-matter headings, matched whole or by their start, and trailing credit
+    lines."""
+
+    model_config = _FROZEN
+    markers: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    trailing: tuple[str, ...] = ()
+    trailing_anywhere: tuple[str, ...] = ()
+
+
 class CommonWords(BaseModel):
-    """Stopwords per language (language detection) and commercial terms (spam scoring)."""
+    """Stopwords per language (language detection), commercial terms (spam scoring), name
+    words, and the end matter of articles (main-text selection)."""
 
     model_config = _FROZEN
     stopwords: dict[str, frozenset[str]]
     commercial: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]] = {}
+    end_matter: EndMatter = EndMatter()
 
 
 @functools.cache
@@ -165,5 +179,5 @@ def load_common_words() -> CommonWords:
 
 
 
-__all__ = ["CommonWords", "DateWords", "Lexicon", "LexiconWords", "load_common_words",
+__all__ = ["CommonWords", "DateWords", "EndMatter", "Lexicon", "LexiconWords", "load_common_words",
            "load_lexicon"]
