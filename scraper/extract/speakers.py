@@ -36,6 +36,10 @@ class QuoteWords:
     honorifics: frozenset[str]
     role_nouns: frozenset[str]
     articles: tuple[str, ...]
+    elided_articles: tuple[str, ...]
+    titles: re.Pattern[str]
+    """Any role noun or honorific, as a word: where a titled name may stand."""
+    """Articles that glue to their noun ("l'", "l’"), with either apostrophe."""
     pronouns: frozenset[str]
     role_stops: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -108,6 +112,10 @@ def quote_words(languages: tuple[str, ...]) -> QuoteWords:
         honorifics=frozenset(honorifics),
         role_nouns=frozenset(roles),
         articles=tuple(sorted(articles, key=len, reverse=True)),
+        titles=re.compile(rf"(?<![\w-])(?:{words_alternation(frozenset(roles | honorifics))})"
+                          r"(?![\w-])", re.IGNORECASE),
+        elided_articles=tuple(variant for article in articles if article.endswith(("'", "’"))
+                              for variant in (article[:-1] + "'", article[:-1] + "’")),
         pronouns=frozenset(pronouns),
         role_stops=tuple(sorted(stops, key=len, reverse=True)),
         conjunctions=tuple(sorted(conjunctions, key=len, reverse=True)),
@@ -195,8 +203,8 @@ def is_name_token(token: str, words: QuoteWords) -> bool:
     bare = _bare(token)
     if not bare or not bare[0].isupper() or is_acronym(bare):
         return False
-    lowered = bare.lower().replace("’", "'")
-    if any(lowered.startswith(article) for article in words.articles if article.endswith("'")):
+    lowered = bare.lower()
+    if lowered.startswith(words.elided_articles):
         return False  # "L'organisation", "L’eurodéputée": an article glued to a noun
     return lowered not in words.role_nouns and lowered not in words.articles and \
         lowered not in words.honorifics and lowered not in words.organisations and \
@@ -427,7 +435,11 @@ def _titled_names(paragraph: str, words: QuoteWords) -> list[tuple[str, str | No
     CEMR spokesperson Linda Gillham, councillor of Runnymede", "Mr. Durmish Guri, the
     Director of ..."), with the role written before the name or the part after it."""
     found: list[tuple[str, str | None]] = []
+    if words.titles.search(paragraph) is None:  # no role noun, no honorific: nobody titled
+        return found
     for sentence in _sentences(paragraph, words):
+        if words.titles.search(sentence) is None:
+            continue
         tokens = sentence.split()
         for index, token in enumerate(tokens[:-2]):
             bare = _bare(token).lower()
