@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import scraper
+from scraper.crawl.wordpress import parse_terms, post_page
 from scraper.demo import archives_folder
+from scraper.profiles import load_profile
+from scraper.records import Article
 
 ARCHIVES = archives_folder()
 LEGACY = ARCHIVES / "cemr"
@@ -10,3 +20,33 @@ LEGACY = ARCHIVES / "cemr"
 WP = ARCHIVES / "cemr-wp"
 WAYBACK = ARCHIVES / "wayback"
 PLATFORMA = ARCHIVES / "platforma"
+
+
+class WordPressArchive:
+    """A bundled WordPress archive read as the tests need it: its posts, terms, intents and
+    article pages, and a post's record read from the API's JSON or from its page."""
+
+    def __init__(self, folder: Path) -> None:
+        manifest = tomllib.loads((folder / "demo.toml").read_text("utf-8"))
+        self.profile = load_profile(manifest["profile"])
+        self.site_url: str = manifest["site_url"]
+        self.posts: list[dict[str, Any]] = json.loads((folder / "posts.json").read_text("utf-8"))
+        self.categories = parse_terms(json.loads((folder / "categories.json").read_text("utf-8")))
+        self.tags = parse_terms(json.loads((folder / "tags.json").read_text("utf-8")))
+        self.intent: dict[int, dict[str, Any]] = {
+            entry["id"]: entry
+            for entry in json.loads((folder / "intent.json").read_text("utf-8"))["posts"]}
+        self.pages = sorted((folder / "html").glob("*.html"))
+
+    def from_api(self, post: dict[str, Any]) -> Article:
+        page = post_page(post, self.categories, self.tags, self.profile, self.site_url)
+        return scraper.extract(page, str(post["link"]), profile=self.profile)
+
+    @staticmethod
+    def from_page(path: Path) -> Article:
+        """The record of an article page, at its canonical URL (whose host picks the
+        profile)."""
+        html = path.read_text("utf-8")
+        canonical = re.search(r'rel="canonical" href="([^"]+)"', html)
+        assert canonical is not None
+        return scraper.extract(html, canonical.group(1))

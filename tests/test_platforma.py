@@ -4,43 +4,25 @@ pages give the records the hand-written intents describe; the demo crawls it fro
 
 from __future__ import annotations
 
-from archives import PLATFORMA
+from archives import PLATFORMA, WordPressArchive
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-import scraper
 from scraper.cli import main
-from scraper.crawl import wordpress
 from scraper.demo.mirror import Mirror
 from scraper.demo.wordpress import wordpress_app
-from scraper.profiles import bundled_profiles, load_profile, profile_for_host
+from scraper.profiles import bundled_profiles, profile_for_host
 from scraper.records import Article
 from test_wordpress import check_intent
 
-PROFILE = load_profile("platforma")
-POSTS = json.loads((PLATFORMA / "posts.json").read_text("utf-8"))
-CATEGORIES = wordpress.parse_terms(json.loads((PLATFORMA / "categories.json").read_text("utf-8")))
-TAGS = wordpress.parse_terms(json.loads((PLATFORMA / "tags.json").read_text("utf-8")))
-INTENT = {entry["id"]: entry for entry in
-          json.loads((PLATFORMA / "intent.json").read_text("utf-8"))["posts"]}
-PAGES = sorted((PLATFORMA / "html").glob("*.html"))
-
-
-def from_api(post: dict[str, Any]) -> Article:
-    page = wordpress.post_page(post, CATEGORIES, TAGS, PROFILE, "https://platforma-dev.eu")
-    return scraper.extract(page, post["link"], profile=PROFILE)
-
-
-def from_page(path: Path) -> Article:
-    html = path.read_text("utf-8")
-    canonical = re.search(r'rel="canonical" href="([^"]+)"', html)
-    assert canonical is not None
-    return scraper.extract(html, canonical.group(1))  # the host picks the profile
+SITE = WordPressArchive(PLATFORMA)
+PROFILE, POSTS, INTENT, PAGES = SITE.profile, SITE.posts, SITE.intent, SITE.pages
+CATEGORIES, TAGS = SITE.categories, SITE.tags
+from_api, from_page = SITE.from_api, SITE.from_page
 
 
 def test_the_profile_is_bundled_and_serves_its_host() -> None:

@@ -4,10 +4,9 @@ same record both ways."""
 
 from __future__ import annotations
 
-from archives import WP
+from archives import WP, WordPressArchive
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -15,33 +14,16 @@ from typing import Any
 import pytest
 
 import scraper
-from scraper.crawl import wordpress
 from scraper.clean.artefacts import repair_migration_artefacts
 from scraper.extract.body import Body
 from scraper.extract.wordpress import read_dateline, unglue_title
 from scraper.records import Article
-from scraper.profiles import load_profile
 
 
-PROFILE = load_profile("cemr-wp")
-POSTS = json.loads((WP / "posts.json").read_text("utf-8"))
-CATEGORIES = wordpress.parse_terms(json.loads((WP / "categories.json").read_text("utf-8")))
-TAGS = wordpress.parse_terms(json.loads((WP / "tags.json").read_text("utf-8")))
-INTENT = {entry["id"]: entry for entry in
-          json.loads((WP / "intent.json").read_text("utf-8"))["posts"]}
-PAGES = sorted((WP / "html").glob("*.html"))
-
-
-def from_api(post: dict[str, Any]) -> Article:
-    page = wordpress.post_page(post, CATEGORIES, TAGS, PROFILE, "https://ccre-cemr.org")
-    return scraper.extract(page, post["link"], profile=PROFILE)
-
-
-def from_page(path: Path) -> Article:
-    html = path.read_text("utf-8")
-    canonical = re.search(r'rel="canonical" href="([^"]+)"', html)
-    assert canonical is not None
-    return scraper.extract(html, canonical.group(1))  # the host picks the cemr-wp profile
+SITE = WordPressArchive(WP)
+PROFILE, POSTS, INTENT, PAGES = SITE.profile, SITE.posts, SITE.intent, SITE.pages
+CATEGORIES, TAGS = SITE.categories, SITE.tags
+from_api, from_page = SITE.from_api, SITE.from_page
 
 
 def check_intent(article: Article, intent: dict[str, Any]) -> None:
