@@ -2,18 +2,17 @@
 
 Reads the body paragraphs in order, in three steps:
 
-1. *Spans*: quoted text, found by its marks (“ ” " " « » with nesting, ' opening a straight
-   quote), across paragraphs: an opening mark left open continues into the next paragraphs
-   (with or without a reopening «) until one closes it; a closing mark with no opening one
-   starts the quote at the paragraph's start; an open quote that reaches ", said NAME" ends
-   there.
-2. *Attribution*: after the closing mark (", declares NAME, ROLE." / ", he affirmed." /
+1. *Spans* (:mod:`scraper.extract.quote_marks`): quoted text, found by its marks across
+   paragraphs.
+2. *Attribution*, a sieve of rules (:data:`RULES`) from the most precise: after the closing mark (", declares NAME, ROLE." / ", he affirmed." /
    ", a-t-il souligné."), before the opening mark in the same sentence ("NAME, ROLE,
    stated:", "According to NAME, ROLE,", "As NAME puts it,", "said that the"), or in the
    paragraph before when it ends with ":". A statement after such a colon with no marks
    is a quote too, running over the following first-person paragraphs.
 3. *Assembly*: an attribution in the middle ("“A,” declares X. “B”") makes one quote "A B";
    a fully quoted paragraph with no attribution of its own continues the quote before it.
+4. *Resolution*: a pronoun, surname, "the organisation" or a role-only cue names the person
+   or organisation the article introduced (:class:`~scraper.extract.speakers.Registry`).
 
 Quoted titles, slogans and project names have no attribution, so they are not quotes.
 """
@@ -23,13 +22,20 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from scraper.lexicons.patterns import capital_class, words_alternation
+from scraper.extract.quote_marks import (
+    CLOSERS,
+    MAX_CONTINUATION,
+    OPENERS,
+    Span,
+    find_spans,
+    mark_kind,
+)
 from scraper.extract.speakers import (
     organisation_speaker,
     QuoteWords,
-    Registry,
     has_role_noun,
     is_name,
     quote_words,
@@ -37,33 +43,17 @@ from scraper.extract.speakers import (
     split_who,
     strip_honorifics,
 )
+from scraper.extract.people import Registry
 from scraper.records import Quote
 
-OPENERS = "“«„"
-CLOSERS = "”»"
 MAX_OBJECT_WORDS = 4
 """At most this many words between an object-taking cue and its quote ("calls on EU
 institutions “...”")."""
 MIN_QUOTE_WORDS = 3
 """Fewer words in quote marks are a quoted term, not speech ("“outstanding opportunity”")."""
-MAX_CONTINUATION = 4
-"""Paragraphs an unclosed quote may run on before it is taken as never closed."""
 _NAME_OR_MARK = capital_class('«“"')
 """A capital letter of any script, or an opening quote mark."""
 _SENTENCE_BREAK = re.compile(rf"[.!?]\s+(?={_NAME_OR_MARK})")
-
-
-@dataclass(slots=True)
-class _Span:
-    """A quoted stretch: from (paragraph, offset of the opening mark or -1) to (paragraph,
-    offset of the closing mark or the paragraph's length)."""
-
-    first: int
-    start: int
-    last: int
-    end: int
-    closed: bool
-    parts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,125 +100,6 @@ class QuoteReason:
     introduced_as: str | None
     """The role the article introduced the speaker with in its narration, if any (the
     record's role is the attribution's own, as written)."""
-
-
-_MARK_CHARACTERS = re.compile("[" + re.escape("".join(sorted(set(OPENERS + CLOSERS + "\"'"))))
-                              + "]")
-
-
-def _mark_kind(paragraph: str, index: int) -> str | None:
-    char = paragraph[index]
-    before = paragraph[index - 1] if index else " "
-    after = paragraph[index + 1] if index + 1 < len(paragraph) else " "
-    if char in OPENERS:
-        if char == "“" and not before.isspace() and before not in "([—–-:" and (
-                after.isspace() or after in ".,;:!?)"):
-            return "close"  # “A,” said X. “B“: the legacy CMS closes with an opening mark
-        return "open"
-    if char in CLOSERS:
-        return "close"
-    if char == '"':
-        if (before.isspace() or before in "([—–-:") and not after.isspace():
-            return "open"
-        return "close"
-    if char == "'" and (before.isspace() or before in "([") and after.isalpha() and \
-            _closed_by_double_mark(paragraph, index):
-        return "open"  # old press releases open with ' and close with "
-    return None
-
-
-def _closed_by_double_mark(paragraph: str, index: int) -> bool:
-    """Whether the ' at ``index`` is closed by a " (mixed marks of the legacy CMS), not by
-    another ' ('key action' is a quoted term, Europe's an apostrophe)."""
-    closing = paragraph.find('"', index + 1)
-    if closing < 0:
-        return False
-    for match in re.finditer("'", paragraph[index + 1: closing]):
-        at = index + 1 + match.start()
-        following = paragraph[at + 1: at + 2]
-        if not following.isalpha():  # a ' that closes, before the "
-            return False
-    return True
-
-
-def _mark_indices(paragraph: str, start: int = 0) -> list[int]:
-    """Where ``paragraph`` holds a character that may open or close a quote (the only ones
-    :func:`_mark_kind` reads), from ``start`` on."""
-    return [match.start() for match in _MARK_CHARACTERS.finditer(paragraph, start)]
-
-
-def _find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[_Span]:
-    spans: list[_Span] = []
-    current: _Span | None = None
-    for number, paragraph in enumerate(paragraphs):
-        depth, position = 0, 0
-        if current is not None:
-            marks = [(index, _mark_kind(paragraph, index)) for index in _mark_indices(paragraph)]
-            first_open = next((i for i, kind in marks if kind == "open"), None)
-            first_close = next((i for i, kind in marks if kind == "close"), None)
-            if first_open is not None and first_open > 2 and (
-                    first_close is None or first_open < first_close):
-                _close_unfinished(current, paragraphs, spans)  # a new quote starts here
-                current = None
-            else:
-                current.parts.append("")
-                depth = 1
-                stripped = paragraph.lstrip()
-                if stripped[:1] in OPENERS:  # reopened at the paragraph's start (French)
-                    position = len(paragraph) - len(stripped) + 1
-        for index in _mark_indices(paragraph, position):
-            kind = _mark_kind(paragraph, index)
-            if kind == "open":
-                if depth == 0:
-                    current = _Span(number, index, number, index, False, [""])
-                    position = index + 1
-                depth += 1
-            elif kind == "close":
-                if depth == 0 or current is None:  # no opening mark: from the start
-                    spans.append(_Span(number, -1, number, index, True, [paragraph[:index]]))
-                    continue
-                depth -= 1
-                if depth == 0:
-                    current.parts[-1] += paragraph[position:index]
-                    current.last, current.end, current.closed = number, index, True
-                    spans.append(current)
-                    current = None
-        if current is None:
-            continue
-        current.parts[-1] += paragraph[position:]
-        cut = _attribution_inside(current.parts[-1], words)
-        if cut is not None:  # “A, said NAME: the closing mark is missing
-            offset = len(paragraph) - len(current.parts[-1])
-            current.parts[-1] = current.parts[-1][:cut]
-            current.last, current.end, current.closed = number, offset + cut, True
-            spans.append(current)
-            current = None
-        elif number - current.first + 1 >= MAX_CONTINUATION:
-            _close_unfinished(current, paragraphs, spans)
-            current = None
-    if current is not None:
-        _close_unfinished(current, paragraphs, spans)
-    spans.sort(key=lambda span: (span.first, span.start))
-    return spans
-
-
-def _close_unfinished(span: _Span, paragraphs: Sequence[str], spans: list[_Span]) -> None:
-    """A quote never closed: it ends with its own paragraph."""
-    span.parts = span.parts[:1]
-    span.last = span.first
-    span.end = len(paragraphs[span.first])
-    span.closed = False
-    spans.append(span)
-
-
-def _attribution_inside(text: str, words: QuoteWords) -> int | None:
-    """Where ", said NAME" cuts an unclosed quote, or None."""
-    for match in re.finditer(r",\s+", text):
-        rest = text[match.end():]
-        verb = words.verb_pattern.match(rest)
-        if verb and words.speaker_start.match(rest[verb.end():]):
-            return match.start()
-    return None
 
 
 def _first_clause_end(text: str, words: QuoteWords) -> int:
@@ -420,10 +291,10 @@ def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en"
     whose attribution gives no role, the role the article introduced them with."""
     words = quote_words(languages)
     registry = Registry(words, paragraphs, explaining=explaining)
-    spans = _find_spans(paragraphs, words)
+    spans = find_spans(paragraphs, words)
     quotes: list[tuple[Quote, QuoteReason]] = []
     used: set[int] = set()
-    previous: tuple[_Span, _Attribution] | None = None
+    previous: tuple[Span, _Attribution] | None = None
     carried: dict[int, _Attribution] = {}
     for position, span in enumerate(spans):
         if position in used:
@@ -436,7 +307,7 @@ def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en"
             rest = last_paragraph[attribution.end + 1:].lstrip()
             at = len(last_paragraph) - len(rest)
             following = spans[position + 1] if position + 1 < len(spans) else None
-            if ((rest[:1] in OPENERS + '"' or (rest[:1] == "'" and _mark_kind(
+            if ((rest[:1] in OPENERS + '"' or (rest[:1] == "'" and mark_kind(
                     last_paragraph, at) == "open")) and following is not None
                     and following.first == span.last):
                 join_next = True
@@ -540,7 +411,7 @@ def _person(speaker: str | None, words: QuoteWords) -> str | None:
     return speaker.lower() if speaker.lower() in words.pronouns else speaker
 
 
-def _continues(span: _Span, before: _Span, paragraphs: Sequence[str],
+def _continues(span: Span, before: Span, paragraphs: Sequence[str],
                words: QuoteWords) -> bool:
     """A fully quoted paragraph right after an attributed quote, with no attribution of its
     own, continues that quote."""
@@ -549,7 +420,7 @@ def _continues(span: _Span, before: _Span, paragraphs: Sequence[str],
             and (not span.closed or span.end >= len(paragraph.rstrip(" .")) - 2))
 
 
-def _extend(quote: Quote, texts: list[str], span: _Span) -> Quote:
+def _extend(quote: Quote, texts: list[str], span: Span) -> Quote:
     return quote.model_copy(update={
         "text": "\n\n".join([quote.text, *texts]),
         "paragraphs": quote.paragraphs + span.last - span.first + 1,
@@ -561,7 +432,7 @@ _INLINE_COLON = re.compile(rf"\s?:\s+(?={capital_class()})")
 
 
 def _with_statements(paragraphs: Sequence[str], quotes: list[tuple[Quote, QuoteReason]],
-                     spans: list[_Span], words: QuoteWords, registry: Registry
+                     spans: list[Span], words: QuoteWords, registry: Registry
                      ) -> list[tuple[Quote, QuoteReason]]:
     """Add statements introduced by a colon with no quote marks, in reading order."""
     quoted = {number for span in spans for number in range(span.first, span.last + 1)}
