@@ -17,6 +17,11 @@ from scraper.extract.speakers import QuoteWords
 
 OPENERS = "“«„"
 CLOSERS = "”»"
+MAX_SPANS = 500
+"""Quotes looked for in one article at most: real ones hold a few dozen; a page of thousands
+of marks (hostile input, issue 15) stops here instead of costing minutes."""
+MAX_CUE_CHARS = 120
+"""Characters read after a comma to see whether ", said NAME" cuts an unclosed quote."""
 MAX_CONTINUATION = 4
 """Paragraphs an unclosed quote may run on before it is taken as never closed."""
 
@@ -83,7 +88,9 @@ def find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[Span]:
     spans: list[Span] = []
     current: Span | None = None
     for number, paragraph in enumerate(paragraphs):
-        depth, position = 0, 0
+        if len(spans) >= MAX_SPANS:
+            break  # hostile input: no article quotes this much; the work stays bounded
+        depth, position, previous_end = 0, 0, 0
         if current is not None:
             marks = [(index, mark_kind(paragraph, index)) for index in _mark_indices(paragraph)]
             first_open = next((i for i, kind in marks if kind == "open"), None)
@@ -99,6 +106,8 @@ def find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[Span]:
                 if stripped[:1] in OPENERS:  # reopened at the paragraph's start (French)
                     position = len(paragraph) - len(stripped) + 1
         for index in _mark_indices(paragraph, position):
+            if len(spans) >= MAX_SPANS:
+                break
             kind = mark_kind(paragraph, index)
             if kind == "open":
                 if depth == 0:
@@ -106,8 +115,12 @@ def find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[Span]:
                     position = index + 1
                 depth += 1
             elif kind == "close":
-                if depth == 0 or current is None:  # no opening mark: from the start
-                    spans.append(Span(number, -1, number, index, True, [paragraph[:index]]))
+                if depth == 0 or current is None:
+                    # no opening mark: from the paragraph's start, or from the last quote
+                    # closed in it (text is never held twice: memory stays linear)
+                    spans.append(Span(number, -1, number, index, True,
+                                      [paragraph[previous_end:index]]))
+                    previous_end = index + 1
                     continue
                 depth -= 1
                 if depth == 0:
@@ -115,6 +128,7 @@ def find_spans(paragraphs: Sequence[str], words: QuoteWords) -> list[Span]:
                     current.last, current.end, current.closed = number, index, True
                     spans.append(current)
                     current = None
+                    previous_end = index + 1
         if current is None:
             continue
         current.parts[-1] += paragraph[position:]
@@ -146,11 +160,11 @@ def _close_unfinished(span: Span, paragraphs: Sequence[str], spans: list[Span]) 
 def _attribution_inside(text: str, words: QuoteWords) -> int | None:
     """Where ", said NAME" cuts an unclosed quote, or None."""
     for match in re.finditer(r",\s+", text):
-        rest = text[match.end():]
+        rest = text[match.end(): match.end() + MAX_CUE_CHARS]
         verb = words.verb_pattern.match(rest)
         if verb and words.speaker_start.match(rest[verb.end():]):
             return match.start()
     return None
 
 
-__all__ = ["CLOSERS", "MAX_CONTINUATION", "OPENERS", "Span", "find_spans", "mark_kind"]
+__all__ = ["CLOSERS", "MAX_CONTINUATION", "MAX_SPANS", "OPENERS", "Span", "find_spans", "mark_kind"]

@@ -49,6 +49,9 @@ from scraper.records import Quote
 MAX_OBJECT_WORDS = 4
 """At most this many words between an object-taking cue and its quote ("calls on EU
 institutions “...”")."""
+MAX_ATTRIBUTION_CHARS = 400
+"""An attribution is read within this many characters of its quote (before or after it):
+longer ones do not occur, and a paragraph of thousands of marks stays linear (issue 15)."""
 MIN_QUOTE_WORDS = 3
 """Fewer words in quote marks are a quoted term, not speech ("“outstanding opportunity”")."""
 _NAME_OR_MARK = capital_class('«“"')
@@ -124,9 +127,9 @@ def _joined_clause(conjunctions: tuple[str, ...] | frozenset[str]) -> re.Pattern
 def _after(paragraph: str, end: int, words: QuoteWords) -> _Attribution | None:
     """Attribution after a closing mark: ", declares NAME, ROLE." / ", he affirmed."."""
     start = end + 1
-    lead = re.match(r"[\s,.]*", paragraph[start:])
+    lead = re.match(r"[\s,.]*", paragraph[start:start + MAX_ATTRIBUTION_CHARS])
     start += lead.end() if lead else 0
-    tail = paragraph[start:]
+    tail = paragraph[start:start + MAX_ATTRIBUTION_CHARS]  # work per quote stays bounded
     clause_end = _first_clause_end(tail, words)
     joined = _joined_clause(words.conjunctions).search(tail[:clause_end])
     if joined:  # "..., said X, while the ROLE, Y, warned:": X's clause ends at "while"
@@ -179,6 +182,7 @@ def _before(head: str, words: QuoteWords, *, intro: bool = False) -> _Attributio
     """Attribution ending where a quote begins: "NAME, ROLE, stated:", "According to NAME,",
     "As NAME puts it,", "Comme le souligne NAME,", "said that the". ``intro``: a whole
     paragraph ending with ":"."""
+    head = head[-MAX_ATTRIBUTION_CHARS:]  # work per quote stays bounded
     last_close = max(head.rfind(mark) for mark in CLOSERS + '"')
     if last_close >= 0 and not intro:
         head = head[last_close + 1:]  # what precedes belongs to an earlier quote

@@ -3,11 +3,17 @@ without its article, the cue as written, paragraphs counted (DESIGN.md, `quotes`
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scraper.extract import speakers
+from scraper.extract import quotes as quotes_module
+from scraper.extract.quote_marks import MAX_SPANS, find_spans
 from scraper.extract.quotes import extract_quotes
 
 Row = tuple[str, str | None, str | None, str | None, int]
@@ -192,3 +198,55 @@ def test_real_prose_shapes(paragraphs: tuple[str, ...],
     """Shapes met on real CEMR and PLATFORMA pages (fixtures/manifests/REAL.md)."""
     quotes = extract_quotes(paragraphs, ("en", "fr"))
     assert [(quote.speaker, quote.role) for quote in quotes] == expected
+
+
+# Hostile input (issue 15, finding 1): thousands of marks in one paragraph ---------------
+
+class _CountingPattern:
+    """A compiled pattern that counts the characters its searches may scan."""
+
+    def __init__(self, pattern: re.Pattern[str], counter: list[int]) -> None:
+        self.pattern, self.counter = pattern, counter
+
+    def match(self, text: str, *arguments: int) -> re.Match[str] | None:
+        self.counter[0] += len(text)
+        return self.pattern.match(text, *arguments)
+
+    def search(self, text: str, *arguments: int) -> re.Match[str] | None:
+        self.counter[0] += len(text)
+        return self.pattern.search(text, *arguments)
+
+    def finditer(self, text: str, *arguments: int) -> Iterator[re.Match[str]]:
+        self.counter[0] += len(text)
+        return self.pattern.finditer(text, *arguments)
+
+
+def _scanned(paragraph: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Characters the speech-verb pattern is given while the paragraph's quotes are read."""
+    counter = [0]
+    words = quotes_module.quote_words(("en", "fr"))
+    counting = dataclasses.replace(words, verb_pattern=_CountingPattern(words.verb_pattern,
+                                                                          counter))
+    monkeypatch.setattr(quotes_module, "quote_words", lambda languages: counting)
+    extract_quotes((paragraph,), ("en", "fr"))
+    return counter[0]
+
+
+@pytest.mark.parametrize("unit", ["“a” ", '"a b c" said X ', "« a » ",
+                                  ", says Anna Berg, mayor of Lund. “a b c” "])
+def test_quote_work_does_not_grow_with_the_square_of_the_marks(
+        unit: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every quote reads its attribution within a bounded window, and an article's quotes
+    are bounded in number: ten times the marks cost at most about ten times the work (it
+    was a hundred times: the verb pattern re-read the rest of the paragraph at each mark)."""
+    small, large = _scanned(unit * 200, monkeypatch), _scanned(unit * 2000, monkeypatch)
+    assert large <= 12 * small + 10_000
+
+
+def test_a_paragraph_of_marks_holds_its_text_once() -> None:
+    """100,000 straight marks: spans are bounded in number and never copy the paragraph's
+    start again for each closing mark (that reached 4.8 GB)."""
+    paragraph = '"' * 100_000
+    spans = find_spans((paragraph,), quotes_module.quote_words(("en",)))
+    assert len(spans) <= MAX_SPANS
+    assert sum(len(part) for span in spans for part in span.parts) <= len(paragraph)
