@@ -55,6 +55,24 @@ def language_of_words(counts: Mapping[str, int],
     return best if hits[best] >= MIN_LANGUAGE_HITS else None
 
 
+_COUNT = re.compile(r"[0-9]{1,18}")
+"""A number from the network: ASCII digits only, at most 18 (an int64 holds it)."""
+
+
+def parse_count(text: str | None) -> int | None:
+    """A whole number as a server writes one (ASCII digits, at most 18 of them), or None:
+    the one parser for numbers from the network (issue 15). ``str.isdigit`` admits "²" and
+    ``int`` refuses 4,300 digits; neither reaches a traceback here.
+
+    >>> parse_count("120"), parse_count(" 7 "), parse_count("²"), parse_count("9" * 5000)
+    (120, 7, None, None)
+    """
+    if text is None:
+        return None
+    text = text.strip()
+    return int(text) if _COUNT.fullmatch(text) else None
+
+
 def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:
     """``text`` without the first of ``prefixes`` it starts with (case-insensitive)."""
     folded = text.casefold()

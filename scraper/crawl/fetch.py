@@ -29,6 +29,7 @@ import httpx
 from protego import Protego
 
 from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
+from scraper.text import parse_count
 from scraper.document import Page
 
 logger = logging.getLogger(__name__)
@@ -114,8 +115,11 @@ def retry_after_seconds(value: str | None, now: datetime) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    seconds = parse_count(value)
+    if seconds is not None:
+        return float(seconds)
+    if value[:1].isdigit():
+        return None  # digits, but not a number a server writes ("²", 5,000 digits)
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -302,8 +306,8 @@ class Fetcher:
             if content_type and content_type not in types:
                 raise _Final(f"not {'HTML' if types == HTML_TYPES else ' or '.join(types)} "
                              f"({content_type})", status=status, outcome="skipped")
-            declared = response_headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > self.options.max_bytes:
+            declared = parse_count(response_headers.get("content-length"))
+            if declared is not None and declared > self.options.max_bytes:
                 raise _Final(f"body of {declared} bytes is over the {self.options.max_bytes} "
                              "byte limit", status=status)
             chunks: list[bytes] = []
@@ -316,7 +320,7 @@ class Fetcher:
                 chunks.append(chunk)
             body = b"".join(chunks)
             encoding = response_headers.get("content-encoding", "identity")
-            if declared.isdigit() and encoding == "identity" and len(body) < int(declared):
+            if declared is not None and encoding == "identity" and len(body) < declared:
                 raise _Retryable(f"truncated body ({len(body)} of {declared} bytes)",
                                  status=status)
             return Page(url, current, status, response_headers, body, fetched_at)

@@ -19,7 +19,7 @@ from scraper.crawl.fetch import Fetcher
 from scraper.crawl.settings import CrawlSettings
 from scraper.crawl.state import CrawlState
 from scraper.profiles import SiteProfile
-from scraper.text import absolute_url
+from scraper.text import absolute_url, parse_count
 
 logger = logging.getLogger(__name__)
 
@@ -66,10 +66,10 @@ def listed_targets(html: str, page_url: str, profile: SiteProfile,
         if url is None:  # "//[" and other links no URL parser accepts
             continue
         item = profile.parse_item_url(url)
-        if item is None or item.kind not in profile.urls.dated_kinds or \
-                not item.item_id.isdigit():
+        number = parse_count(item.item_id) if item is not None else None
+        if item is None or item.kind not in profile.urls.dated_kinds or number is None:
             continue
-        target = item_target(profile, base_url, item.language, int(item.item_id), "listed")
+        target = item_target(profile, base_url, item.language, number, "listed")
         if target is not None:
             found.setdefault(target.key, target)
     return list(found.values())
@@ -78,7 +78,7 @@ def listed_targets(html: str, page_url: str, profile: SiteProfile,
 def item_number(profile: SiteProfile, url: str) -> int | None:
     """The numeric id of an item URL, or None."""
     item = profile.parse_item_url(url)
-    return int(item.item_id) if item is not None and item.item_id.isdigit() else None
+    return parse_count(item.item_id) if item is not None else None
 
 
 async def discover_ids(fetcher: Fetcher, profile: SiteProfile, base_url: str,

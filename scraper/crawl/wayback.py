@@ -37,6 +37,7 @@ from scraper.crawl.fetch import Fetcher
 from scraper.crawl.settings import CrawlSettings
 from scraper.crawl.state import CrawlState
 from scraper.errors import FetchError, InputError
+from scraper.text import parse_count
 
 if TYPE_CHECKING:
     from scraper.profiles import SiteProfile
@@ -284,7 +285,7 @@ def choose_captures(
             continue
         key = profile.item_key(capture.original)
         groups.setdefault(key, []).append(capture)
-        sort_keys[key] = (int(item.item_id), item.language, item.kind)
+        sort_keys[key] = (parse_count(item.item_id) or 0, item.language, item.kind)
     if as_of is None:
         chosen = [min(group, key=_newest_first) for group in groups.values()]
     else:

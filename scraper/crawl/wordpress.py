@@ -35,7 +35,7 @@ from scraper.crawl.state import CrawlState
 from scraper.document import Page
 from scraper.errors import FetchError
 from scraper.profiles import SiteProfile, WordPressRules
-from scraper.text import absolute_url
+from scraper.text import absolute_url, parse_count
 
 logger = logging.getLogger(__name__)
 JsonPost = dict[str, object]
@@ -69,9 +69,8 @@ def terms_url(base_url: str, rules: WordPressRules, taxonomy: str, page: int) ->
 
 
 def total_pages(headers: Mapping[str, str]) -> int:
-    """``X-WP-TotalPages`` (1 when absent or garbled)."""
-    value = headers.get("x-wp-totalpages", "1").strip()
-    return max(1, int(value)) if value.isdigit() else 1
+    """``X-WP-TotalPages`` (1 when absent or garbled: "²", thousands of digits)."""
+    return max(1, parse_count(headers.get("x-wp-totalpages")) or 1)
 
 
 def parse_json_list(body: bytes, url: str) -> list[JsonPost]:
