@@ -363,6 +363,8 @@ def _run_crawl(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
     stem = output if output != "-" else "crawl"
     state_path = arguments.state or (f"{stem}.state.db" if output != "-" else None)
     failures = Path(arguments.failures or f"{stem}.failures.jsonl")
+    _refuse_collisions({"-o": output if output != "-" else None, "--state": state_path,
+                        "--failures": str(failures), "--warc": arguments.warc})
     languages = tuple(part.strip() for part in arguments.lang.split(",") if part.strip())
     first_id, last_id = arguments.ids or (None, None)
     settings = CrawlSettings(
@@ -386,6 +388,20 @@ def _run_crawl(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
     return _crawl_and_report(settings, output=output, state=state, failures=failures,
                              warc=arguments.warc, append=arguments.resume,
                              options=options, resume_hint=resume_hint)
+
+
+def _refuse_collisions(paths: dict[str, str | None]) -> None:
+    """One line and exit 2 when two of a crawl's files are the same file: records, state,
+    failures and WARC would overwrite each other (issue 15, finding 9)."""
+    seen: dict[Path, str] = {}
+    for option, path in paths.items():
+        if path is None:
+            continue
+        resolved = Path(path).resolve()
+        if resolved in seen:
+            raise ScraperError(f"{seen[resolved]} and {option} name the same file ({path}): "
+                               "give each its own")
+        seen[resolved] = option
 
 
 def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState,
