@@ -195,6 +195,8 @@ def on_base(url: str, base_url: str) -> str:
 # Discovery ----------------------------------------------------------------------------
 
 JSON_TYPES = ("application/json", "text/json")
+MAX_SITEMAPS = 200
+"""Sitemaps read for one site at most (a large WordPress site has a few dozen; issue 15)."""
 XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "text/html")
 
 
@@ -315,8 +317,13 @@ async def _from_sitemaps(fetcher: Fetcher, profile: SiteProfile, rules: WordPres
                          base_url: str) -> list[str]:
     for path in rules.sitemaps:
         pending, found = [base_url.rstrip("/") + path], dict[str, None]()
-        while pending:
-            result = await fetcher.fetch(pending.pop(0), types=XML_TYPES)
+        seen: set[str] = set()
+        while pending and len(seen) < MAX_SITEMAPS:
+            url = pending.pop(0)
+            if url in seen:  # an index listing itself, or two indexes listing each other
+                continue
+            seen.add(url)
+            result = await fetcher.fetch(url, types=XML_TYPES)
             if result.outcome != "done" or result.page is None:
                 break
             is_index, locations = sitemap_locations(
