@@ -2,8 +2,8 @@
 
 A cache earns its place when the same small input recurs across the lines and pages of one
 site (a menu's link text, a sidebar's URLs, the words of a line the layout reads twice) and
-measurably pays off; each is a bounded ``functools.lru_cache`` made with :func:`page_cache`.
-Objects that remember what they met (the cleaner's attribute readers) register a ``clear``.
+measurably pays off; each is a bounded ``functools.lru_cache`` made with :func:`page_cache`
+(the cleaner's attribute readers, which remember the class names they met, are one).
 Run-once values (lexicons, date grammars, a profile's compiled patterns) are not caches:
 they are built once per language or profile. Benchmarks call :func:`clear_caches` before
 every pass, so that a pass never finds a page's own lines already worked out (a crawl never
@@ -45,11 +45,6 @@ def page_cache(maxsize: int) -> Callable[[_F], _F]:
     return decorate
 
 
-def register(cache: Clearable) -> None:
-    """Have :func:`clear_caches` empty ``cache`` too (anything with ``cache_clear()``)."""
-    _CACHES.append(cache)
-
-
 def clear_caches() -> None:
     """Empty every page-level cache of the package."""
     for cache in _CACHES:
@@ -61,4 +56,4 @@ def registered() -> tuple[Clearable, ...]:
     return tuple(_CACHES)
 
 
-__all__ = ["clear_caches", "page_cache", "register", "registered"]
+__all__ = ["clear_caches", "page_cache", "registered"]

@@ -148,8 +148,8 @@ def _opens_role(part: str, words: QuoteWords) -> bool:
 
 
 def _last_phrase(part: str) -> str:
-    """The role phrase that ends a part: "In Brussels the mayor of X" -> "the mayor of X" is
-    not attempted; a part is taken whole, the sentence before it cut."""
+    """The last sentence of a part: a role beside a name in the next sentence ("... in
+    Oslo. The mayor of Lund, NAME, ...") is "The mayor of Lund", not the part whole."""
     return re.split(r"(?<=[.!?])\s+", part)[-1]
 
 

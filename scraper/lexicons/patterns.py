@@ -39,11 +39,6 @@ def capital_class(also: str = "") -> str:
                          for first, last in ranges) + re.escape(also) + "]"
 
 
-def is_capitalised(word: str) -> bool:
-    """True when ``word`` starts with a capital letter of any script."""
-    return word[:1].isupper()
-
-
 @functools.cache
 def words_alternation(words: tuple[str, ...] | frozenset[str], *, whole: bool = True) -> str:
     """A regex alternation of ``words``, longest first; ``whole``: each must end a word (one
@@ -58,24 +53,14 @@ def words_alternation(words: tuple[str, ...] | frozenset[str], *, whole: bool = 
 
 
 @functools.cache
-def articles(languages: tuple[str, ...]) -> tuple[str, ...]:
-    """The articles of ``languages`` (lexicon ``words.articles``): "the", "le", "l'"..."""
-    return _words(languages, lambda lexicon: lexicon.words.articles)
-
-
-@functools.cache
 def ordinal_suffixes(languages: tuple[str, ...]) -> tuple[str, ...]:
     """The ordinal suffixes of day numbers in ``languages`` (lexicon ``dates``): "st",
     "th", "er"..."""
-    return _words(languages, lambda lexicon: lexicon.dates.ordinal_suffixes)
-
-
-def _words(languages: tuple[str, ...], read: Any) -> tuple[str, ...]:
     found: dict[str, None] = {}
     for language in languages:
         lexicon = load_lexicon(language)
         if lexicon is not None:
-            found.update((word, None) for word in read(lexicon))
+            found.update((suffix, None) for suffix in lexicon.dates.ordinal_suffixes)
     return tuple(found)
 
 
@@ -149,5 +134,5 @@ def _trie_regex(node: dict[str, Any]) -> str:
     return f"(?:{body})?" if len(branches) == 1 else f"{body}?"
 
 
-__all__ = ["after_initial", "articles", "capital_class", "initial_class", "is_capitalised",
+__all__ = ["after_initial", "capital_class", "initial_class",
            "ordinal_suffixes", "trie_regex", "word_start_regex", "words_alternation"]
