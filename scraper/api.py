@@ -37,6 +37,7 @@ from scraper.crawl.state import CrawlState
 from scraper.crawl.wayback import archived_page
 from scraper.dataset.export import check_export, write_records
 from scraper.dataset.tidy import DatasetStats, DatasetSummary, compute_stats, open_dataset
+from scraper.budget import check as check_budget
 from scraper.document import Page
 from scraper.errors import ConfigError, FetchError, InputError, RecordError
 from scraper.extract import explain_article, extract_article
@@ -87,6 +88,7 @@ def extract(
     site = resolve_profile(url, profile)
     text = decode_html(html, charset) if isinstance(html, bytes) else html
     document = clean_html(text, url, site, options)
+    check_budget()  # a crawl's per-page deadline (scraper.budget); none otherwise
     try:
         return extract_article(document, site, version=extractor_version(), fetch=fetch,
                                max_fallback_chars=options.max_fallback_chars)

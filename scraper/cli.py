@@ -12,10 +12,12 @@ import contextlib
 import datetime as dt
 import json
 import shlex
+import signal
 import time
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -38,7 +40,7 @@ from scraper.crawl.state import CrawlState
 from scraper.crawl.wayback import parse_as_of
 from scraper.dataset.export import EXPORT_FORMATS
 from scraper.errors import FetchError, ScraperError
-from scraper.inputs import read_page, url_from_page
+from scraper.inputs import check_url, read_page, url_from_page
 from scraper.profiles import DEFAULT_PROFILE
 from scraper.records import Article
 from scraper.records.jsonl import JsonlWriter
@@ -231,6 +233,10 @@ def _add_fetch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--contact", help="URL or e-mail added to the User-Agent")
     parser.add_argument("--retries", type=_non_negative_int,
                         help=f"retries of transient failures (default: {DEFAULT_FETCH_OPTIONS.retries})")
+    parser.add_argument("--max-crawl-delay", type=_non_negative_float, metavar="SECONDS",
+                        help="a robots.txt Crawl-delay longer than this leaves the host's pages "
+                        "pending instead of waiting (default: "
+                        f"{DEFAULT_FETCH_OPTIONS.max_crawl_delay:g})")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -250,7 +256,8 @@ def _iso_date(text: str) -> dt.date:
 def _fetch_options(arguments: argparse.Namespace) -> FetchOptions:
     changes: dict[str, object] = {}
     for name, field in (("delay", "delay"), ("concurrency", "per_host"),
-                        ("contact", "contact"), ("retries", "retries")):
+                        ("contact", "contact"), ("retries", "retries"),
+                        ("max_crawl_delay", "max_crawl_delay")):
         value = getattr(arguments, name, None)
         if value is not None:
             changes[field] = value
@@ -365,6 +372,8 @@ def _run_crawl(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
     failures = Path(arguments.failures or f"{stem}.failures.jsonl")
     _refuse_collisions({"-o": output if output != "-" else None, "--state": state_path,
                         "--failures": str(failures), "--warc": arguments.warc})
+    if arguments.base_url:
+        check_url(arguments.base_url)  # before any file is made
     languages = tuple(part.strip() for part in arguments.lang.split(",") if part.strip())
     first_id, last_id = arguments.ids or (None, None)
     settings = CrawlSettings(
@@ -427,7 +436,11 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
     state.close()
     print(f"scraper {label}: {summary.line(time.monotonic() - started)} -> {output}"
           + (f"; failures in {failures}" if summary.failed else ""), file=sys.stderr)
-    return EXIT_FAILED if summary.failed else EXIT_OK
+    if summary.deferred:
+        hint = f"; then: {resume_hint}" if resume_hint else ""
+        print(f"scraper: {summary.deferred} left pending: {summary.deferred_reason}{hint}",
+              file=sys.stderr)
+    return EXIT_FAILED if summary.failed or summary.deferred else EXIT_OK
 
 
 @contextlib.contextmanager
@@ -511,6 +524,24 @@ def _write(text: str, path: Path | None) -> None:
         raise ScraperError(f"cannot write {path}: {error.strerror or error}") from error
 
 
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, a scheduler's time limit) stops the command as Ctrl-C does, so
+    scratch files are removed and a crawl's state stays consistent."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and of ``python -m scraper``."""
     parser = _build_parser()
@@ -532,9 +563,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     runners = {"extract": _run_extract, "schema": _run_schema, "get": _run_get,
                "demo": _run_demo, "export": _run_export, "stats": _run_stats}
     try:
-        if arguments.command == "crawl":
-            return _run_crawl(arguments, list(argv if argv is not None else sys.argv[1:]))
-        return runners[arguments.command](arguments)
+        with _stop_on_sigterm():
+            if arguments.command == "crawl":
+                return _run_crawl(arguments, list(argv if argv is not None else sys.argv[1:]))
+            return runners[arguments.command](arguments)
     except ScraperError as error:
         print(f"scraper: error: {error}", file=sys.stderr)
         return EXIT_USAGE

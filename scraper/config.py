@@ -75,6 +75,9 @@ class FetchOptions(BaseModel):
     max_backoff: float = Field(default=60.0, ge=0)
     max_retry_after: float = Field(default=600.0, ge=0,
                                    description="longer Retry-After waits fail the URL instead")
+    max_crawl_delay: float = Field(
+        default=60.0, ge=0, description="a robots.txt Crawl-delay longer than this defers the "
+        "host's URLs to another run instead of stalling the crawl")
     respect_robots: bool = True
     obey_crawl_delay: bool = Field(
         default=True, description="False: robots.txt rules still apply, its Crawl-delay not "

@@ -15,10 +15,21 @@ from scraper.errors import InputError
 
 
 def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL with a host; else :class:`InputError`."""
-    parts = urlsplit(url.strip())
+    """``url`` if it is an absolute http(s) URL with a host and a valid port; else
+    :class:`InputError`.
+
+    >>> check_url("http://[::1/")
+    Traceback (most recent call last):
+    ...
+    scraper.errors.InputError: not a valid URL ('http://[::1/': Invalid IPv6 URL)
+    """
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - ValueError when out of range or not a number
+    except ValueError as error:
+        raise InputError(f"not a valid URL ({url[:200]!r}: {error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"not an absolute http(s) URL: {url!r}")
+        raise InputError(f"not an absolute http(s) URL: {url[:200]!r}")
     if parts.username or parts.password:
         raise InputError(f"URLs with credentials are refused: {parts.hostname}")
     return url.strip()

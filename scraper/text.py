@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from collections import Counter  # noqa: F401  (the module doctest uses it)
 from collections.abc import Iterable, Mapping
@@ -22,6 +23,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from scraper.caches import page_cache
 
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*", re.UNICODE)
+MAX_JSON_DEPTH = 200
+"""JSON nesting accepted from the network or a file: deeper is refused before parsing (json
+recurses once per level: 200,000 levels were a RecursionError traceback)."""
 MIN_LANGUAGE_HITS = 3
 """Fewer stopword hits than this and the language is unknown (None)."""
 
@@ -71,6 +75,40 @@ def parse_count(text: str | None) -> int | None:
         return None
     text = text.strip()
     return int(text) if _COUNT.fullmatch(text) else None
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(data: bytes) -> bool:
+    """True when brackets nest deeper than :data:`MAX_JSON_DEPTH` (checked before parsing:
+    json recurses once per level). Brackets inside strings do not count."""
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b"", data)):
+        if bracket in (b"[", b"{"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+def load_json(data: bytes | str) -> object:
+    """``json.loads``, refusing (ValueError) JSON nested deeper than :data:`MAX_JSON_DEPTH`.
+
+    >>> load_json(b"[" * 300 + b"]" * 300)
+    Traceback (most recent call last):
+    ...
+    ValueError: JSON nested deeper than 200 levels
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    if json_too_deep(raw):
+        raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return json.loads(data)
 
 
 def strip_prefixes(text: str, prefixes: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ import scraper
 
 PACKAGE = Path(scraper.__file__).resolve().parent
 BASE = {"errors", "config", "caches", "text", "charset", "document", "inputs", "tomldata",
-        "records", "profiles", "lexicons"}
+        "records", "profiles", "lexicons", "budget"}
 STAGES = {"crawl", "clean", "extract", "dataset"}
 ALLOWED: dict[str, set[str]] = {
     "__init__": {"api"} | BASE,  # the public names
@@ -32,8 +32,8 @@ ALLOWED: dict[str, set[str]] = {
     # the base modules, in layers
     "errors": set(), "config": set(), "caches": set(), "text": {"caches"}, "charset": set(),
     "document": {"text"}, "inputs": {"errors"}, "tomldata": {"errors"},
-    "records": {"errors"}, "lexicons": {"tomldata", "errors"},
-    "profiles": {"tomldata", "errors", "caches"},
+    "records": {"errors", "text"}, "lexicons": {"tomldata", "errors"},
+    "profiles": {"tomldata", "errors", "caches"}, "budget": {"errors"},
 }
 
 

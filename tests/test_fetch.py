@@ -43,7 +43,7 @@ def _fetch(mirror: Mirror, path: str, options: FetchOptions = FAST,
             waits.append(seconds)
 
     async def run() -> FetchResult:
-        async with Fetcher(options, allowed_hosts=frozenset({"127.0.0.1"}),
+        async with Fetcher(options, allowed_hosts=frozenset({mirror.base_url[7:]}),
                            sleep=sleep) as fetcher:
             return await fetcher.fetch(mirror.base_url + path, **keywords)
 
@@ -69,7 +69,7 @@ def test_crawl_delay_spaces_requests(site: Path) -> None:
     (site / "robots.txt").write_text("User-agent: *\nCrawl-delay: 0.3\n", "utf-8")
     with Mirror(site) as mirror:
         async def run() -> None:
-            async with Fetcher(FAST, allowed_hosts=frozenset({"127.0.0.1"})) as fetcher:
+            async with Fetcher(FAST, allowed_hosts=frozenset({mirror.base_url[7:]})) as fetcher:
                 await asyncio.gather(*(fetcher.fetch(f"{mirror.base_url}/en/actualites/view/{n}")
                                        for n in range(4384, 4388)))
 
@@ -87,7 +87,7 @@ def test_at_most_per_host_requests_in_flight(mirror: Mirror) -> None:
     options = FetchOptions(delay=0.0, per_host=2)
 
     async def run() -> None:
-        async with Fetcher(options, allowed_hosts=frozenset({"127.0.0.1"})) as fetcher:
+        async with Fetcher(options, allowed_hosts=frozenset({mirror.base_url[7:]})) as fetcher:
             await asyncio.gather(*(fetcher.fetch(f"{mirror.base_url}/slow/{number}")
                                    for number in range(10)))
 
@@ -211,7 +211,7 @@ def test_a_client_passed_in_still_sends_our_user_agent(mirror: Mirror) -> None:
 
     async def run() -> FetchResult:
         async with httpx.AsyncClient() as client:
-            async with Fetcher(FAST, allowed_hosts=frozenset({"127.0.0.1"}),
+            async with Fetcher(FAST, allowed_hosts=frozenset({mirror.base_url[7:]}),
                                client=client) as fetcher:
                 return await fetcher.fetch(mirror.base_url + "/en/actualites/view/4384")
 

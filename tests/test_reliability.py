@@ -87,7 +87,7 @@ def _crawl(mirror: Mirror, out: Path, state: CrawlState,
 
 def _fetch(mirror: Mirror, path: str, options: FetchOptions = FAST) -> FetchResult:
     async def run() -> FetchResult:
-        async with Fetcher(options, allowed_hosts=frozenset({"127.0.0.1"})) as fetcher:
+        async with Fetcher(options, allowed_hosts=frozenset({mirror.base_url[7:]})) as fetcher:
             return await fetcher.fetch(mirror.base_url + path)
 
     return asyncio.run(run())
@@ -336,7 +336,7 @@ def test_only_http_urls_without_credentials_are_accepted(
 @pytest.mark.parametrize("url", REFUSED_URLS[:3] + REFUSED_URLS[5:])
 def test_the_fetcher_refuses_them_without_a_request(mirror: Mirror, url: str) -> None:
     async def run() -> FetchResult:
-        async with Fetcher(FAST, allowed_hosts=frozenset({"127.0.0.1"})) as fetcher:
+        async with Fetcher(FAST, allowed_hosts=frozenset({mirror.base_url[7:]})) as fetcher:
             return await fetcher.fetch(url.replace("127.0.0.1", mirror.base_url[7:]))
 
     result = asyncio.run(run())

@@ -4,9 +4,13 @@ One :class:`Fetcher` per run wraps one ``httpx.AsyncClient`` (keep-alive). Per h
 ``per_host`` requests in flight and one request start every ``delay`` seconds (or the
 robots.txt Crawl-delay, whichever is longer). robots.txt is obeyed (Protego). Timeouts,
 connection errors, 5xx, 429 and truncated bodies are retried with exponential backoff and
-jitter, honouring Retry-After; other 4xx are not. Bodies are streamed and aborted past
-``max_bytes``; redirects are followed by hand, at most ``max_redirects``, only to allowed
-hosts, loops detected. Only http(s) URLs without credentials, with a valid host and port, are
+jitter, honouring Retry-After; other 4xx are not. Bodies are streamed and decoded by hand
+(:mod:`scraper.crawl.bodies`), aborted past ``max_bytes`` on the wire or decompressed; each
+request has a total deadline. Redirects, robots.txt's included, are followed by hand, at most
+``max_redirects``, only to allowed (host, port) pairs, loops detected. A robots.txt that
+cannot be read (5xx, 429, network errors, a redirect off the crawl's hosts) or that asks for
+a Crawl-delay over ``max_crawl_delay`` defers the host's URLs: outcome "deferred", left for
+the next run (RFC 9309: unreachable means "disallowed for now", not "done"). Only http(s) URLs without credentials, with a valid host and port, are
 ever requested, first URL and redirect targets alike (else: skipped with the reason). Non-HTML
 responses are skipped with the reason. An ETag or Last-Modified from an earlier crawl makes
 the request conditional (304: not modified).
@@ -17,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -29,15 +34,19 @@ import httpx
 from protego import Protego
 
 from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
-from scraper.text import parse_count
+from scraper.crawl.bodies import ACCEPT_ENCODING, BadEncoding, BodyTooLarge, BoundedBody
 from scraper.document import Page
+from scraper.text import parse_count
 
 logger = logging.getLogger(__name__)
 
-Outcome = Literal["done", "not_modified", "skipped", "failed"]
+Outcome = Literal["done", "not_modified", "skipped", "failed", "deferred"]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRY_CODES = frozenset({429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+ROBOTS_MAX_BYTES = 512 * 1024
+"""robots.txt bytes parsed (RFC 9309: at least 500 KiB); the rest is ignored."""
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,35 @@ class _Host:
         self.lock = asyncio.Lock()
         self.robots: Protego | None = None
         self.robots_loaded = False
+        self.robots_problem: str | None = None
+        """Why this host's URLs wait for another run (robots.txt unreadable), or None."""
+
+
+def origin(url: str) -> tuple[str, int | None]:
+    """(host, port) a URL reaches, the scheme's default port filled in.
+
+    >>> origin("https://CCRE.org/en")
+    ('ccre.org', 443)
+    >>> origin("http://127.0.0.1:8765/x")
+    ('127.0.0.1', 8765)
+    """
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(parts.scheme)
+
+
+def origin_text(url: str) -> str:
+    """``host:port`` of a URL, for ``allowed_hosts`` (IPv6 hosts in brackets)."""
+    host, port = origin(url)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _allowed_pairs(entries: frozenset[str]) -> frozenset[tuple[str, int | None]]:
+    """``host:port`` entries as pairs; a bare ``host`` allows its default ports (80, 443)."""
+    pairs = set()
+    for entry in entries:
+        parts = urlsplit("//" + entry)
+        pairs.add(((parts.hostname or entry).lower(), parts.port))
+    return frozenset(pairs)
 
 
 def refusal(url: str) -> tuple[str, str] | None:
@@ -145,6 +183,7 @@ class Fetcher:
     ) -> None:
         self.options = options
         self.allowed_hosts = allowed_hosts
+        self._allowed = None if allowed_hosts is None else _allowed_pairs(allowed_hosts)
         self._own_client = client is None
         self.client = client or httpx.AsyncClient(
             headers={"User-Agent": options.full_user_agent},
@@ -175,8 +214,19 @@ class Fetcher:
         return self.hosts[key]
 
     def _is_allowed_host(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return self.allowed_hosts is None or host in self.allowed_hosts
+        """True when ``url``'s (host, port) is one the crawl may reach: an entry
+        ``host:port``, or a bare ``host`` on port 80 or 443."""
+        if self._allowed is None:
+            return True
+        host, port = origin(url)
+        return (host, port) in self._allowed or (
+            (host, None) in self._allowed and port in DEFAULT_PORTS.values())
+
+    @property
+    def deferred_hosts(self) -> dict[str, str]:
+        """Hosts whose URLs were deferred to another run, with the reason."""
+        return {name: host.robots_problem for name, host in self.hosts.items()
+                if host.robots_problem is not None}
 
     async def fetch(self, url: str, *, etag: str | None = None,
                     last_modified: str | None = None,
@@ -229,12 +279,12 @@ class Fetcher:
                 raise _Final(f"{'redirect to ' if hop else ''}{what} refused: {detail}",
                              outcome="skipped")
             if not self._is_allowed_host(current):
-                raise _Final(f"{'redirect to a ' if hop else ''}foreign host refused: {current}",
+                raise _Final(f"{'redirect to a ' if hop else ''}foreign host refused: "
+                         f"{current[:200]}",
                              outcome="skipped")
             if not await self._robots_allow(current):
                 raise _Final("disallowed by robots.txt", outcome="skipped")
-            # The User-Agent goes with every request: a client passed in has its own.
-            headers = {"User-Agent": self.options.full_user_agent}
+            headers = self._headers()
             if etag:
                 headers["If-None-Match"] = etag
             if last_modified:
@@ -256,6 +306,11 @@ class Fetcher:
                 raise _Final(f"redirect loop at {current}", status=page.status)
             seen.add(current)
         raise _Final(f"more than {self.options.max_redirects} redirects")
+
+    def _headers(self) -> dict[str, str]:
+        # The User-Agent goes with every request (a client passed in has its own), and the
+        # encodings the bounded reader decodes, no others.
+        return {"User-Agent": self.options.full_user_agent, "Accept-Encoding": ACCEPT_ENCODING}
 
     async def _request(self, url: str, current: str, headers: dict[str, str],
                        types: tuple[str, ...] = HTML_TYPES) -> Page:
@@ -310,53 +365,105 @@ class Fetcher:
             if declared is not None and declared > self.options.max_bytes:
                 raise _Final(f"body of {declared} bytes is over the {self.options.max_bytes} "
                              "byte limit", status=status)
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > self.options.max_bytes:
-                    raise _Final(f"body over the {self.options.max_bytes} byte limit",
+            try:
+                reader = BoundedBody(response_headers.get("content-encoding"),
+                                     self.options.max_bytes)
+                body = await reader.read(response.aiter_raw())
+            except (BodyTooLarge, BadEncoding) as error:
+                raise _Final(str(error), status=status) from error
+            if declared is not None and reader.raw < declared or not reader.complete():
+                raise _Retryable(f"truncated body ({reader.raw} of "
+                                 f"{declared if declared is not None else '?'} bytes)",
                                  status=status)
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            encoding = response_headers.get("content-encoding", "identity")
-            if declared is not None and encoding == "identity" and len(body) < declared:
-                raise _Retryable(f"truncated body ({len(body)} of {declared} bytes)",
-                                 status=status)
+            # The body is decoded: its headers no longer describe an encoding.
+            response_headers.pop("content-encoding", None)
             return Page(url, current, status, response_headers, body, fetched_at)
 
     async def _robots_allow(self, url: str) -> bool:
+        """True when robots.txt allows ``url``; raises a deferral when it cannot be read."""
         if not self.options.respect_robots:
             return True
         host = self._host(url)
         if not host.robots_loaded:
             async with host.lock:
                 if not host.robots_loaded:
-                    host.robots = await self._load_robots(url)
+                    host.robots, host.robots_problem = await self._load_robots(url)
                     host.robots_loaded = True
                     host.next_start = max(host.next_start, self.clock() + self.options.delay)
+        if host.robots_problem is not None:
+            raise _Final(host.robots_problem, outcome="deferred")
         return host.robots is None or bool(host.robots.can_fetch(url, self.options.user_agent))
 
-    async def _load_robots(self, url: str) -> Protego | None:
+    async def _load_robots(self, url: str) -> tuple[Protego | None, str | None]:
+        """(rules or None for "no robots.txt", why the host must wait or None)."""
         parts = urlsplit(url)
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        for attempt in range(self.options.retries + 1):
-            self.requests += 1
+        attempts = self.options.retries + 1
+        for attempt in range(attempts):
             try:
-                # RFC 9309: follow robots.txt redirects (http -> https, www) at least 5 hops.
-                response = await self.client.get(
-                    robots_url, follow_redirects=True,
-                    headers={"User-Agent": self.options.full_user_agent})
+                async with asyncio.timeout(self.options.total_timeout):
+                    status, body = await self._get_robots(robots_url)
+            except _Final as refused:  # a redirect off the crawl's hosts: retrying won't help
+                return None, f"robots.txt unreadable ({refused.reason})"
+            except TimeoutError:
+                reason = f"no answer within {self.options.total_timeout:g} s"
             except httpx.HTTPError as error:
                 reason = f"{type(error).__name__}"
             else:
-                if response.status_code < 300:
-                    return Protego.parse(response.text)
-                if response.status_code < 500 and response.status_code != 429:
-                    return None  # no robots.txt: everything allowed
-                reason = f"HTTP {response.status_code}"
+                if status < 300:
+                    return self._rules(body, parts.netloc)
+                if status < 500 and status != 429:
+                    return None, None  # no robots.txt: everything allowed
+                reason = f"HTTP {status}"
             logger.info("robots.txt of %s: %s (attempt %d)", parts.netloc, reason, attempt + 1)
-            if attempt < self.options.retries:
+            if attempt + 1 < attempts:
                 await self.sleep(min(self.options.max_backoff, self.options.backoff * 2 ** attempt))
-        # RFC 9309: an unreachable robots.txt means complete disallow.
-        return Protego.parse("User-agent: *\nDisallow: /")
+        # RFC 9309: an unreachable robots.txt means complete disallow, for now.
+        problem = f"robots.txt of {parts.netloc} unavailable ({reason}, {attempts} attempts)"
+        logger.warning("%s", problem)
+        return None, problem
+
+    def _rules(self, body: bytes, netloc: str) -> tuple[Protego | None, str | None]:
+        robots = Protego.parse(body.decode("utf-8", "replace"))
+        delay = robots.crawl_delay(self.options.user_agent) if self.options.obey_crawl_delay \
+            else None
+        if delay is not None and not (math.isfinite(delay)
+                                      and delay <= self.options.max_crawl_delay):
+            problem = (f"robots.txt of {netloc} asks a Crawl-delay of {delay:g} s, over the "
+                       f"{self.options.max_crawl_delay:g} s this crawl waits "
+                       "(--max-crawl-delay)")
+            logger.warning("%s", problem)
+            return robots, problem
+        return robots, None
+
+    async def _get_robots(self, robots_url: str) -> tuple[int, bytes]:
+        """Status and first :data:`ROBOTS_MAX_BYTES` of robots.txt, redirects followed by
+        hand to allowed hosts only (RFC 9309: at least five hops; more counts as none)."""
+        current, seen = robots_url, {robots_url}
+        for _ in range(self.options.max_redirects + 1):
+            refused = refusal(current)
+            if refused is not None:
+                raise _Final(f"redirect to {refused[0]} refused: {refused[1]}")
+            if not self._is_allowed_host(current):
+                raise _Final(f"redirect to a foreign host refused: {current[:200]}")
+            self.requests += 1
+            async with self.client.stream("GET", current, headers=self._headers()) as response:
+                status = response.status_code
+                if status in REDIRECT_CODES and response.headers.get("location"):
+                    try:
+                        current = urljoin(current, response.headers["location"].strip())
+                    except ValueError as error:
+                        raise _Final("redirect to an invalid URL refused") from error
+                    if current in seen:
+                        return 404, b""  # a loop: no robots.txt to read
+                    seen.add(current)
+                    continue
+                if status >= 300:
+                    return status, b""
+                try:
+                    reader = BoundedBody(response.headers.get("content-encoding"),
+                                         ROBOTS_MAX_BYTES, truncate=True)
+                    return status, await reader.read(response.aiter_raw())
+                except BadEncoding:
+                    return 500, b""  # rules that do not decode: a server error, retried
+        return 404, b""

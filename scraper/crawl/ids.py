@@ -99,7 +99,7 @@ async def discover_ids(fetcher: Fetcher, profile: SiteProfile, base_url: str,
                 logger.warning("listing %s: %s", url, result.reason)
     numbers = [number for target in listed
                if (number := item_number(profile, target.url)) is not None]
-    newest = settings.last_id or max(numbers, default=0)
+    newest = settings.last_id or newest_listed(numbers, profile.discovery.max_misses)
     first = settings.first_id if settings.first_id is not None else profile.discovery.first_id
     state.add((target.url, target.key, "listed") for target in listed
               if in_languages(profile, target.url, settings.languages))
@@ -109,8 +109,36 @@ async def discover_ids(fetcher: Fetcher, profile: SiteProfile, base_url: str,
                    for number in range(first, newest + tail + 1))
         state.add((target.url, target.key, target.origin) for target in targets if target)
     state.set_setting("newest", str(newest + tail))
-    state.set_setting("discovered", "1")
     logger.info("discovered %d listed items, ids %d to %d", len(listed), first, newest)
+
+
+ID_GROWTH = 2
+"""How far past the ids known an enumeration may reach: the newest id is at most this many
+times the reference one (the median listed id; later, the newest enumerated). One listing
+link to id 3,000,000 enumerated three million ids into the state (issue 15)."""
+
+
+def id_ceiling(reference: int, max_misses: int) -> int:
+    """The highest id an enumeration anchored at ``reference`` may reach."""
+    return max(reference * ID_GROWTH, reference + max_misses)
+
+
+def newest_listed(numbers: list[int], max_misses: int) -> int:
+    """The newest listed id the enumeration runs to: the largest not beyond
+    :func:`id_ceiling` of the median (an outlier is fetched as listed, not enumerated to).
+
+    >>> newest_listed([4380, 4381, 4384, 3_000_000], 20)
+    4384
+    """
+    if not numbers:
+        return 0
+    ordered = sorted(numbers)
+    ceiling = id_ceiling(ordered[(len(ordered) - 1) // 2], max_misses)
+    kept = [number for number in ordered if number <= ceiling]
+    if len(kept) < len(ordered):
+        logger.warning("listed ids past %d (%s) are fetched but not enumerated to", ceiling,
+                       ", ".join(map(str, ordered[len(kept):][:5])))
+    return kept[-1]
 
 
 def in_languages(profile: SiteProfile, url: str, languages: tuple[str, ...]) -> bool:
@@ -120,12 +148,18 @@ def in_languages(profile: SiteProfile, url: str, languages: tuple[str, ...]) -> 
 
 def extend_tail(profile: SiteProfile, base_url: str, settings: CrawlSettings,
                 state: CrawlState, url: str, newest: int) -> int:
-    """An item beyond the newest known id: enumerate max_misses more ids past it. Returns
-    the newest id now enumerated."""
+    """An item beyond the newest known id: enumerate max_misses more ids past it (unless it
+    is past :func:`id_ceiling` of the newest). Returns the newest id now enumerated."""
     number = item_number(profile, url)
-    if number is None or settings.last_id or number + profile.discovery.max_misses <= newest:
+    misses = profile.discovery.max_misses
+    if number is None or settings.last_id or number + misses <= newest:
         return newest
-    start, newest = newest + 1, number + profile.discovery.max_misses
+    ceiling = id_ceiling(newest, misses)
+    if number > ceiling:  # an item far past the rest: fetched, not enumerated to
+        logger.warning("item %s is past id %d: the ids up to it are not enumerated", url,
+                       ceiling)
+        return newest
+    start, newest = newest + 1, number + misses
     state.set_setting("newest", str(newest))
     for language in settings.languages:
         targets = [item_target(profile, base_url, language, each)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +22,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from scraper import budget
 from scraper.charset import decode_html
 from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
 from scraper.crawl import wayback, wordpress
-from scraper.crawl.fetch import Fetcher
+from scraper.crawl.fetch import Fetcher, origin_text
 from scraper.crawl.ids import Target, discover_ids, extend_tail
 from scraper.crawl.settings import CrawlSettings
 from scraper.crawl.state import CrawlState
@@ -31,7 +34,7 @@ from scraper.crawl.warc import WarcPageWriter
 from scraper.crawl.wayback import ARCHIVE_BASE, ArchivedPage, archived_page, unreplay
 from scraper.crawl.wordpress import payload_page
 from scraper.document import Page
-from scraper.errors import ConfigError, ScraperError
+from scraper.errors import ConfigError, ExportError, ScraperError
 from scraper.inputs import check_url
 from scraper.profiles import SiteProfile, load_profile
 from scraper.records import Article, FetchInfo
@@ -72,9 +75,11 @@ VIAS: dict[str, DiscoveryStrategy] = {
 """Sources read through another service (``--via NAME``): a web archive's captures."""
 
 
-def fetch_info(page: Page) -> FetchInfo:
-    """The record's fetch details of a fetched page."""
+def fetch_info(page: Page, requested: str | None = None) -> FetchInfo:
+    """The record's fetch details of a fetched page; ``requested``: the URL the crawl asked
+    for when the page is not its answer (a WordPress post read from its API page)."""
     return FetchInfo(
+        requested_url=requested or page.url,
         fetched_at=page.fetched_at,
         status=page.status,
         final_url=page.final_url,
@@ -102,9 +107,10 @@ def read_capture(read: PageReader, page: Page, archived: ArchivedPage,
 
 
 def allowed_hosts(profile: SiteProfile, *urls: str, mirror: bool = False) -> frozenset[str]:
-    """Hosts a fetch may reach: the URLs' own, plus the site's unless crawling a mirror
-    (a mirror crawl never leaves the mirror, even when a page redirects to the real site)."""
-    hosts = {(urlsplit(url).hostname or "").lower() for url in urls}
+    """Hosts a fetch may reach: the URLs' own (host and port), plus the site's on ports 80
+    and 443 unless crawling a mirror (a mirror crawl never leaves the mirror, even when a
+    page redirects to the real site)."""
+    hosts = {origin_text(url) for url in urls}
     return frozenset(hosts if mirror else hosts | set(profile.urls.hosts))
 
 
@@ -114,7 +120,8 @@ class CrawlEvent:
 
     target: Target
     status: str
-    """"done", "unchanged" (304), "skipped" or "failed"."""
+    """"done", "unchanged" (304), "skipped", "failed" or "deferred" (left pending for the
+    next run: the host's robots.txt could not be read)."""
     article: Article | None = None
     reason: str | None = None
     attempts: int = 0
@@ -155,9 +162,10 @@ async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: Craw
     hosts = allowed_hosts(profile, base_url, mirror=mirrored)
     async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
         rediscover = settings.refresh and strategy.rediscovers
-        if state.get_setting("discovered") is None or rediscover:
+        if not state.get_setting("discovered") or rediscover:
             await strategy.discover(fetcher, profile, base_url, settings, state)
-            state.set_setting("discovered", "1")
+            # Discovery cut short by an unreadable robots.txt runs again next time.
+            state.set_setting("discovered", "" if fetcher.deferred_hosts else "1")
         if settings.refresh and not rediscover:
             state.reset(["done"])
         crawler = _Crawler(fetcher, profile, base_url, settings, state, read)
@@ -186,6 +194,8 @@ class _Crawler:
         self.done = state.counts()["done"] if not settings.refresh else 0
         self.newest = int(state.get_setting("newest") or 0)
         self.wake = asyncio.Event()
+        # One reading thread: pages are read one at a time, as before, but off the loop.
+        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scraper-read")
 
     async def run(self) -> AsyncIterator[CrawlEvent]:
         events: asyncio.Queue[CrawlEvent | None] = asyncio.Queue()
@@ -229,6 +239,7 @@ class _Crawler:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            self.reader.shutdown(wait=False, cancel_futures=True)
 
     def _has_more(self) -> bool:
         """True when a target is ready; pending URLs are read from the state a batch at a
@@ -245,7 +256,11 @@ class _Crawler:
         kept = payload_page(self.state, target.url, self.profile, self.base_url)
         if kept is not None:  # a WordPress post read with its API page: no request
             html, source = kept
-            article = self.read(html, target.url, profile=self.profile, fetch=fetch_info(source))
+            try:
+                article = await self._off_loop(lambda: self.read(
+                    html, target.url, profile=self.profile, fetch=fetch_info(source, target.url)))
+            except ScraperError as error:
+                return CrawlEvent(target, "failed", reason=f"extraction failed: {error}")
             return CrawlEvent(target, "done", article=article)
         etag, last_modified = self.validators.pop(target.url, (None, None))
         result = await self.fetcher.fetch(target.url, etag=etag, last_modified=last_modified)
@@ -257,6 +272,8 @@ class _Crawler:
 
         if result.outcome == "not_modified":
             return event("unchanged", reason="not modified (304)")
+        if result.outcome == "deferred":
+            return event("deferred", reason=result.reason)
         if result.outcome != "done" or result.page is None:
             status: str = result.outcome
             # Only an enumerated id that does not exist, or a page robots.txt forbids, is an
@@ -267,14 +284,33 @@ class _Crawler:
             if status == "skipped" and not expected:
                 status = "failed"
             return event(status, reason=result.reason)
+        landed = self.profile.item_key(result.page.final_url)
+        if result.page.final_url != target.url and landed != target.key and \
+                self.state.has_item(landed):
+            # An FR item that redirects to its EN edition: that item writes the record.
+            return event("skipped", reason=f"redirects to {result.page.final_url}, an item "
+                         "of its own: its record is written once, for that item")
         try:
             archived = archived_page(target.url) if self.settings.via == "wayback" else None
-            article = read_page(self.read, result.page, self.profile) if archived is None \
-                else read_capture(self.read, result.page, archived, self.profile)
+            page = result.page
+            article = await self._off_loop(
+                lambda: read_page(self.read, page, self.profile) if archived is None
+                else read_capture(self.read, page, archived, self.profile))
         except ScraperError as error:
             return event("failed", reason=f"extraction failed: {error}")
         self._extend_tail(target)
         return event("done", article=article)
+
+    async def _off_loop(self, read: Callable[[], Article]) -> Article:
+        """Run ``read`` on the reading thread, within the page budget: the event loop keeps
+        fetching meanwhile, and a page that takes too long fails alone."""
+        seconds = self.settings.page_seconds
+
+        def run() -> Article:
+            with budget.within(seconds):
+                return read()
+
+        return await asyncio.get_running_loop().run_in_executor(self.reader, run)
 
     def _extend_tail(self, target: Target) -> None:
         self.newest = extend_tail(self.profile, self.base_url, self.settings, self.state,
@@ -283,7 +319,7 @@ class _Crawler:
     def record(self, event: CrawlEvent) -> None:
         """Write an event's outcome into the state (after the consumer has taken it)."""
         page = event.page
-        status = {"unchanged": "done"}.get(event.status, event.status)
+        status = {"unchanged": "done", "deferred": "pending"}.get(event.status, event.status)
         self.state.mark(
             event.target.url, status, reason=event.reason, attempts=event.attempts,
             http_status=page.status if page else None,
@@ -301,14 +337,18 @@ class CrawlSummary:
     unchanged: int = 0
     skipped: int = 0
     failed: int = 0
+    deferred: int = 0
+    """URLs left pending for the next run (their host's robots.txt could not be read)."""
+    deferred_reason: str | None = None
     requests: int = 0
     pending_at_start: int = 0
     failures_path: Path | None = None
 
     def line(self, seconds: float) -> str:
         rate = self.written / seconds if seconds > 0 else 0.0
+        pending = f", {self.deferred} left pending" if self.deferred else ""
         return (f"{self.written} written, {self.unchanged} unchanged, {self.skipped} skipped, "
-                f"{self.failed} failed; {self.requests} requests in {seconds:.1f} s "
+                f"{self.failed} failed{pending}; {self.requests} requests in {seconds:.1f} s "
                 f"({rate:.1f} pages/s)")
 
 
@@ -326,13 +366,23 @@ def open_crawl(output: str, state_path: str | None, *, resume: bool) -> tuple[Cr
     state = CrawlState(state_file or ":memory:")
     written: set[str] = set()
     if resume:
-        for record in repair_jsonl(Path(output)):
-            key = record.get("canonical_url") or record.get("url")
-            if isinstance(key, str):
-                written.add(key)
-        done, lost = state.reconcile(written)
+        legacy: set[str] = set()
+        try:
+            for record in repair_jsonl(Path(output)):
+                fetch = record.get("fetch")
+                requested = fetch.get("requested_url") if isinstance(fetch, dict) else None
+                key = record.get("canonical_url") or record.get("url")
+                if isinstance(requested, str):
+                    written.add(requested)
+                elif isinstance(key, str):  # written before records named their request
+                    legacy.add(key)
+            done, lost = state.reconcile(written, legacy)
+        except BaseException:
+            state.close()
+            raise
         logger.info("resume: %d records already written, %d marked done, %d to redo",
-                    len(written), done, lost)
+                    len(written) + len(legacy), done, lost)
+        written |= legacy
     return state, written
 
 
@@ -360,6 +410,9 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
                     summary.unchanged += 1
                 elif event.status == "skipped":
                     summary.skipped += 1
+                elif event.status == "deferred":
+                    summary.deferred += 1
+                    summary.deferred_reason = summary.deferred_reason or event.reason
                 else:
                     summary.failed += 1
                 if on_event is not None:
@@ -377,12 +430,21 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
 
 
 def write_failures(state: CrawlState, path: Path) -> int:
-    """Write every failed URL of the state (url, reason, attempts, status) to ``path``."""
+    """Write every failed URL of the state (url, reason, attempts, status) to ``path``:
+    written beside it, then renamed over it, so a symlink at ``path`` is replaced, never
+    written through (it could point at the records, or at any file of the user's)."""
     rows = list(state.with_status("failed"))
-    with JsonlWriter(path, append=False) as writer:
-        for row in rows:
-            writer.write({"url": row.url, "item": row.item, "reason": row.reason,
-                          "attempts": row.attempts, "status": row.http_status})
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with JsonlWriter(temporary, append=False) as writer:
+            for row in rows:
+                writer.write({"url": row.url, "item": row.item, "reason": row.reason,
+                              "attempts": row.attempts, "status": row.http_status})
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        temporary.unlink(missing_ok=True)
     return len(rows)
 
 

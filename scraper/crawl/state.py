@@ -5,8 +5,9 @@ with nothing lost and nothing fetched twice."""
 from __future__ import annotations
 
 import functools
+import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,20 +80,35 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class CrawlState:
-    """The state file of one crawl. Each change is committed at once (WAL keeps it cheap)."""
+    """The state file of one crawl. Each change is committed at once (WAL keeps it cheap).
+    A file is locked for as long as it is open: a second crawl on it is refused with one
+    line (two runs on one state wrote every record twice)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._lock_fd = -1 if str(path) == ":memory:" else _lock(self.path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
         except sqlite3.Error as error:
+            self._unlock()
             raise ConfigError(f"cannot use state file {self.path}: {error}") from error
 
     def close(self) -> None:
         self.db.close()
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock_fd >= 0:
+            os.close(self._lock_fd)  # closing the descriptor releases the lock
+            self._lock_fd = -1
+
+    def has_item(self, item: str) -> bool:
+        """True when an item of this identity is known to the crawl."""
+        return self.db.execute("SELECT 1 FROM urls WHERE item = ?", (item,)).fetchone() \
+            is not None
 
     def get_setting(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
@@ -142,19 +158,21 @@ class CrawlState:
         )
 
     @_guarded
-    def reconcile(self, written: set[str]) -> tuple[int, int]:
+    def reconcile(self, written: Collection[str], legacy: Collection[str] = ()) -> tuple[int, int]:
         """Make the state agree with the output file after a kill: items whose records are
         written are done, items marked done whose records are missing are pending again.
-        Returns (marked done, put back)."""
+        ``written``: the URLs the records were requested as (``fetch.requested_url``, the
+        state's own key); ``legacy``: canonical URLs of records written before that field
+        existed, matched to the item. Returns (marked done, put back)."""
         done = lost = 0
         self.db.execute("BEGIN")
         for url, item, status in self.db.execute("SELECT url, item, status FROM urls").fetchall():
-            key = item or url
-            if key in written and status != "done":
+            present = url in written or (item or url) in legacy
+            if present and status != "done":
                 self.db.execute("UPDATE urls SET status = 'done', reason = NULL WHERE url = ?",
                                 (url,))
                 done += 1
-            elif key not in written and status == "done":
+            elif not present and status == "done":
                 self.db.execute("UPDATE urls SET status = 'pending' WHERE url = ?", (url,))
                 lost += 1
         self.db.execute("COMMIT")
@@ -184,7 +202,6 @@ class CrawlState:
         return found
 
     @_guarded
-    @_guarded
     def reset_urls(self, urls: Iterable[str]) -> None:
         """Put these URLs back to pending (items changed since they were done)."""
         self.db.execute("BEGIN")
@@ -192,7 +209,28 @@ class CrawlState:
                             ((url,) for url in urls))
         self.db.execute("COMMIT")
 
+    @_guarded
     def reset(self, statuses: Iterable[str]) -> None:
         """Put URLs with these statuses back to pending (for a refresh or a retry)."""
         for status in statuses:
             self.db.execute("UPDATE urls SET status = 'pending' WHERE status = ?", (status,))
+
+
+def _lock(path: Path) -> int:
+    """An exclusive lock on the state file (``flock``, separate from SQLite's own locks),
+    held until :meth:`CrawlState.close`; one line when another crawl holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock, as before
+        return -1
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise ConfigError(f"cannot use state file {path}: {error.strerror or error}") from error
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise ConfigError(f"state file {path} is in use by another crawl: wait for it to "
+                          "finish (or stop it), then --resume") from None
+    return fd

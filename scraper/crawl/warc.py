@@ -13,8 +13,10 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from scraper.config import DEFAULT_MAX_BYTES
 from scraper.document import Page
 from scraper.errors import ExportError
+from scraper.text import parse_count
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +78,9 @@ def _host_of(url: str) -> str:
     return url.split("://", 1)[-1].split("/", 1)[0]
 
 
-def read_warc_pages(path: Path | str) -> Iterator[Page]:
-    """Every HTML response of a WARC file, as pages."""
+def read_warc_pages(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page]:
+    """Every HTML response of a WARC file, as pages; a payload over ``max_bytes`` (the
+    fetcher's limit) is skipped with a warning, not read whole."""
     from datetime import UTC, datetime
 
     try:
@@ -98,8 +101,12 @@ def read_warc_pages(path: Path | str) -> Iterator[Page]:
                 fetched_at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
             except ValueError:
                 fetched_at = datetime.now(UTC)
-            status = int(record.http_headers.get_statuscode() or 200)
-            body = record.content_stream().read()
+            status = parse_count(record.http_headers.get_statuscode()) or 200
+            body = record.content_stream().read(max_bytes + 1)
+            if len(body) > max_bytes:  # the rest is skipped, never read into memory
+                logger.warning("%s: the payload of %s is over the %d byte limit: skipped",
+                               path, url, max_bytes)
+                continue
             yield Page(url, url, status, headers, body, fetched_at)
 
 

@@ -29,7 +29,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -37,7 +37,7 @@ from scraper.crawl.fetch import Fetcher
 from scraper.crawl.settings import CrawlSettings
 from scraper.crawl.state import CrawlState
 from scraper.errors import FetchError, InputError
-from scraper.text import parse_count
+from scraper.text import load_json, parse_count
 
 if TYPE_CHECKING:
     from scraper.profiles import SiteProfile
@@ -171,7 +171,7 @@ def cdx_resume_key(text: str) -> str | None:
     """The resume key ending a paged ``output=json`` answer (``[]`` then ``["key"]``), or
     None when the answer is complete."""
     try:
-        rows = json.loads(text)
+        rows = load_json(text)
     except ValueError:
         return None
     if isinstance(rows, list) and len(rows) >= 2 and rows[-2] == [] and \
@@ -214,8 +214,8 @@ def parse_cdx(text: str, *, url: str = "") -> list[Capture]:
     if not text.strip():
         return []
     try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as error:  # not JSON; nested past the parser's depth
+        data = load_json(text)
+    except ValueError as error:  # not JSON; nested past the depth the parser accepts
         start = " ".join(text.split())[:60]
         raise FetchError(f"the CDX answer is not JSON (starts {start!r}): query it with "
                          f"output=json", url=url) from error
@@ -256,8 +256,10 @@ def choose_captures(
     *,
     as_of: datetime | None = None,
     languages: tuple[str, ...] = ("en", "fr"),
+    now: datetime | None = None,
 ) -> list[Capture]:
-    """One capture per item: the newest, or with ``as_of`` the one nearest to it.
+    """One capture per item: the newest, or with ``as_of`` the one nearest to it. Captures
+    dated more than a day after ``now`` (default: the clock) are skipped.
 
     Only HTML captures (``text/html``) with status ``"200"`` whose ``original`` the profile
     reads as an item in one of ``languages`` count; revisits, redirects, error pages and
@@ -275,10 +277,15 @@ def choose_captures(
     """
     if as_of is not None and as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=UTC)
+    latest = (now or datetime.now(UTC)) + timedelta(days=1)
     groups: dict[str, list[Capture]] = {}
     sort_keys: dict[str, tuple[int, str, str]] = {}
+    future = 0
     for capture in captures:
         if capture.status != "200" or not _is_html(capture.mimetype):
+            continue
+        if capture.archived_at > latest:  # a clock or an index gone wrong: never "newest"
+            future += 1
             continue
         item = profile.parse_item_url(capture.original)
         if item is None or item.language not in languages:
@@ -286,6 +293,8 @@ def choose_captures(
         key = profile.item_key(capture.original)
         groups.setdefault(key, []).append(capture)
         sort_keys[key] = (parse_count(item.item_id) or 0, item.language, item.kind)
+    if future:
+        logger.warning("web archive index: %d captures dated in the future skipped", future)
     if as_of is None:
         chosen = [min(group, key=_newest_first) for group in groups.values()]
     else:
@@ -410,6 +419,8 @@ def _check_exact(digits: str) -> None:
 # Discovery ----------------------------------------------------------------------------
 
 CDX_TYPES = ("application/json", "text/plain", "text/json")
+MAX_CDX_PAGES = 100
+"""Pages of one index query read at most (the legacy site's item pages fit in a few)."""
 
 
 async def discover_wayback(fetcher: Fetcher, profile: SiteProfile, archive_base: str,
@@ -444,6 +455,7 @@ async def _index(fetcher: Fetcher, archive_base: str, host: str,
     """Every capture the archive's index lists under ``host`` + ``path``, page by page."""
     found: list[Capture] = []
     resume: str | None = None
+    keys: set[str] = set()
     while True:
         query = cdx_query_url(archive_base, host, path, limit=CDX_PAGE_ROWS,
                                       resume_key=resume)
@@ -460,3 +472,10 @@ async def _index(fetcher: Fetcher, archive_base: str, host: str,
         resume = cdx_resume_key(text)
         if resume is None:
             return found
+        if resume in keys or len(keys) >= MAX_CDX_PAGES:
+            logger.warning("web archive index for %s%s: %s after %d pages; the captures "
+                           "listed so far are crawled", host, path,
+                           "a resume key seen before" if resume in keys else "no end",
+                           len(keys) + 1)
+            return found
+        keys.add(resume)

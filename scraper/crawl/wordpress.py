@@ -24,7 +24,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -35,7 +35,7 @@ from scraper.crawl.state import CrawlState
 from scraper.document import Page
 from scraper.errors import FetchError
 from scraper.profiles import SiteProfile, WordPressRules
-from scraper.text import absolute_url, parse_count
+from scraper.text import absolute_url, load_json, parse_count
 
 logger = logging.getLogger(__name__)
 JsonPost = dict[str, object]
@@ -76,9 +76,9 @@ def total_pages(headers: Mapping[str, str]) -> int:
 def parse_json_list(body: bytes, url: str) -> list[JsonPost]:
     """The JSON array a collection endpoint answers, objects only."""
     try:
-        data = json.loads(body)
+        data = load_json(body)
     except ValueError as error:
-        raise FetchError(f"{url}: not JSON ({error})", url=url) from error
+        raise FetchError(f"{url}: not JSON ({str(error)[:200]})", url=url) from error
     if not isinstance(data, list):
         raise FetchError(f"{url}: expected a JSON array, got {type(data).__name__}", url=url)
     return [item for item in data if isinstance(item, dict)]
@@ -242,31 +242,76 @@ async def discover_posts(fetcher: Fetcher, profile: SiteProfile, base_url: str,
 async def _from_api(fetcher: Fetcher, profile: SiteProfile, rules: WordPressRules,
                     base_url: str, languages: tuple[str, ...], state: CrawlState,
                     modified_after: str | None, *, refresh: bool = False) -> bool:
-    first = await fetcher.fetch(posts_url(base_url, rules, 1,
-                                                    modified_after=modified_after),
-                                types=JSON_TYPES)
-    if first.outcome != "done" or first.page is None:
-        logger.warning("WordPress API: %s; trying the sitemaps", first.reason)
+    """Posts page by page. False when the API does not answer (the sitemaps are read
+    instead). A page that fails or is not a JSON array costs its posts, not the crawl: the
+    pages after it are read, and the sitemaps too, to find the posts it held. Reading stops
+    at ``X-WP-TotalPages`` or at the first page without posts, whichever comes first (a
+    server announcing a million pages is not asked a million times)."""
+    first = await _api_page(fetcher, base_url, rules, 1, modified_after)
+    if isinstance(first, str):
+        logger.warning("WordPress API: %s; trying the sitemaps", first)
         return False
     terms = {taxonomy: await _terms(fetcher, rules, base_url, taxonomy)
              for taxonomy in ("categories", "tags")}
     state.set_setting("wp_terms", json.dumps(terms))
-    page, pages, result = 1, total_pages(first.page.headers), first
-    while True:
-        assert result.page is not None
-        posts = parse_json_list(result.page.body, result.page.final_url)
-        _keep_posts(posts, profile, rules, base_url, languages, state, result.page,
+    answer: tuple[list[JsonPost], Page] | str = first
+    pages, missed, seen = total_pages(first[1].headers), [], set[str]()
+    for page in range(1, pages + 1):
+        if page > 1:
+            answer = await _api_page(fetcher, base_url, rules, page, modified_after)
+        if isinstance(answer, str):
+            logger.error("WordPress API page %d of %d: %s", page, pages, answer)
+            missed.append(page)
+            continue
+        posts, source = answer
+        fresh = {str(post.get("id")) + (post_link(post) or "") for post in posts} - seen
+        if not fresh:
+            if page < pages:
+                logger.warning("WordPress API page %d of %d holds no new posts: the pages "
+                               "after it are not asked", page, pages)
+            break
+        seen |= fresh
+        _keep_posts(posts, profile, rules, base_url, languages, state, source,
                     refresh=refresh)
-        page += 1
-        if page > pages:
-            return True
-        result = await fetcher.fetch(posts_url(base_url, rules, page,
-                                                         modified_after=modified_after),
-                                     types=JSON_TYPES)
-        if result.outcome != "done" or result.page is None:
-            logger.error("WordPress API page %d of %d: %s; the posts of the pages read are "
-                         "crawled", page, pages, result.reason)
-            return True
+    if missed:
+        urls = await _from_sitemaps(fetcher, profile, rules, base_url)
+        logger.warning("WordPress API pages %s unreadable: the sitemaps' %d posts added",
+                       ", ".join(map(str, missed[:10])), len(urls))
+        state.add((on_base(url, base_url), url, "sitemap") for url in urls
+                  if _language(url, rules, profile) in languages)
+    return True
+
+
+async def _api_page(fetcher: Fetcher, base_url: str, rules: WordPressRules, page: int,
+                    modified_after: str | None) -> tuple[list[JsonPost], Page] | str:
+    """The posts of one page of the API and the page, or why there are none."""
+    result = await fetcher.fetch(posts_url(base_url, rules, page,
+                                           modified_after=modified_after), types=JSON_TYPES)
+    if result.outcome != "done" or result.page is None:
+        return result.reason or result.outcome
+    try:
+        return parse_json_list(result.page.body, result.page.final_url), result.page
+    except FetchError as error:
+        return str(error)[:300]
+
+
+def plausible_modified(value: object, now: datetime | None = None) -> str | None:
+    """A post's ``modified`` time fit to be the ``--refresh`` watermark: an ISO time no
+    later than a day from now. A post modified "9999-12-31" would hide every later change.
+
+    >>> plausible_modified("2024-03-01T10:00:00", datetime(2025, 1, 1))
+    '2024-03-01T10:00:00'
+    >>> plausible_modified("9999-12-31T23:59:59") is None
+    True
+    """
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    limit = (now or datetime.now()) + timedelta(days=1)
+    return value if moment.replace(tzinfo=None) <= limit.replace(tzinfo=None) else None
 
 
 def _keep_posts(posts: list[JsonPost], profile: SiteProfile, rules: WordPressRules,
@@ -275,8 +320,8 @@ def _keep_posts(posts: list[JsonPost], profile: SiteProfile, rules: WordPressRul
     rows, payloads = [], []
     newest = state.get_setting("wp_modified") or ""
     for post in posts:
-        modified = post.get("modified")
-        if isinstance(modified, str) and modified > newest:
+        modified = plausible_modified(post.get("modified"))
+        if modified is not None and modified > newest:
             newest = modified
         link = post_link(post)
         if link is None or post_language(
@@ -301,13 +346,17 @@ async def _terms(fetcher: Fetcher, rules: WordPressRules, base_url: str,
     while page <= pages:
         result = await fetcher.fetch(terms_url(base_url, rules, taxonomy, page),
                                      types=JSON_TYPES)
-        if result.outcome != "done" or result.page is None:
+        try:
+            if result.outcome != "done" or result.page is None:
+                raise FetchError(result.reason or result.outcome, url=result.url)
+            terms = parse_terms(parse_json_list(result.page.body, result.page.final_url))
+        except FetchError as error:
             logger.warning("WordPress %s page %d: %s (their names stay unknown)", taxonomy,
-                           page, result.reason)
+                           page, str(error)[:300])
+            break
+        if not set(terms) - set(found):  # an empty or repeated page: the end
             break
         pages = total_pages(result.page.headers)
-        terms = parse_terms(parse_json_list(result.page.body,
-                                                                result.page.final_url))
         found.update((term_id, (term.name, term.link)) for term_id, term in terms.items())
         page += 1
     return found

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import glob
 import io
 import json
 import logging
@@ -26,6 +27,7 @@ from typing import IO, Any
 
 from pydantic import BaseModel
 
+from scraper.dataset.scratch import sweep
 from scraper.errors import ExportError
 from scraper.records import Article, FetchInfo
 from scraper.records.jsonl import JsonlWriter
@@ -89,6 +91,7 @@ def write_records(records: Iterable[Article], output: Path | str, *, to: str,
         return _write_csv_stdout(records, bom) if to == "csv" else _write_jsonl(records, "-")
     path = Path(output)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    sweep(path.parent, f".{glob.escape(path.name)}.*.part")  # left by killed exports
     try:
         temporary.unlink(missing_ok=True)  # left by a killed export with the same pid
         count = _WRITERS[to](records, temporary, bom)

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import logging
+import os
 import re
 import sqlite3
 import tempfile
@@ -40,9 +40,11 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
+from scraper.dataset.scratch import sweep
 from scraper.errors import InputError
 from scraper.records import Article
 from scraper.profiles import FALLBACK_PROFILE, profile_for_host
+from scraper.text import load_json
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +169,10 @@ class Dataset:
         return article.model_copy(update={"translations": translations})
 
 
+SCRATCH_PREFIX = "scraper-dataset-"
+"""Scratch folders: ``scraper-dataset-<pid>-<random>``."""
+
+
 @contextlib.contextmanager
 def open_dataset(source: Path | str, *, since: dt.date | None = None,
                  until: dt.date | None = None, workdir: Path | None = None
@@ -181,8 +187,10 @@ def open_dataset(source: Path | str, *, since: dt.date | None = None,
                          else f"{source} is not a file; give a JSONL file of records")
     if since is not None and until is not None and since > until:
         raise InputError(f"--since {since} is after --until {until}")
+    sweep(Path(workdir or tempfile.gettempdir()), f"{SCRATCH_PREFIX}*")
     try:
-        scratch = tempfile.TemporaryDirectory(prefix="scraper-dataset-", dir=workdir)
+        scratch = tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-",
+                                              dir=workdir)
     except OSError as error:
         where = workdir or "the temporary folder"
         raise InputError(f"cannot create a scratch database in {where}: "
@@ -231,7 +239,7 @@ def _load(connection: sqlite3.Connection, path: Path) -> DatasetSummary:
 
 def _is_torn(line: bytes) -> bool:
     try:
-        json.loads(line)
+        load_json(line)
     except ValueError:
         return True
     return False

@@ -29,6 +29,7 @@ from scraper.records import DateMention, Precision
 from scraper.profiles import SiteProfile
 from scraper.lexicons import DateWords
 from scraper.lexicons.patterns import after_initial, initial_class
+from scraper.budget import check as check_budget
 from scraper.text import parse_date
 
 YEAR = r"(?:1[89]\d\d|20\d\d)"
@@ -82,6 +83,7 @@ def explain_date_mentions(paragraphs: list[str] | tuple[str, ...], *,
 
 def _paragraph_mentions(paragraph: str, grammar: _Grammar, published: dt.date | None, *,
                         explain: bool = False) -> list[Found]:
+    check_budget()
     candidates: list[Found] = []
     for index, match in _rule_matches(paragraph, grammar):
         builder = grammar.rules[index][1]

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from scraper.budget import check as check_budget
 from scraper.lexicons.patterns import capital_class, words_alternation
 from scraper.extract.quote_marks import (
     CLOSERS,
@@ -301,6 +302,7 @@ def explain_quotes(paragraphs: Sequence[str], languages: tuple[str, ...] = ("en"
     previous: tuple[Span, _Attribution] | None = None
     carried: dict[int, _Attribution] = {}
     for position, span in enumerate(spans):
+        check_budget()
         if position in used:
             continue
         parts = list(span.parts)

@@ -9,40 +9,64 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from scraper.errors import ExportError
+from scraper.text import load_json
 
 logger = logging.getLogger(__name__)
 
 
-def repair_jsonl(path: Path) -> list[dict[str, object]]:
-    """Cut a torn last line off ``path`` (left by a kill) and return the records in it."""
-    if not path.exists():
-        return []
+TAIL_CHUNK = 1 << 16
+def _cut_torn_line(path: Path) -> None:
+    """Truncate ``path`` after its last newline (a kill mid-write leaves a torn line),
+    reading from the end only."""
+    with path.open("r+b") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        position = size
+        while position > 0:
+            step = min(TAIL_CHUNK, position)
+            position -= step
+            handle.seek(position)
+            newline = handle.read(step).rfind(b"\n")
+            if newline >= 0:
+                end = position + newline + 1
+                break
+        else:
+            end = 0
+        if end < size:
+            logger.warning("%s: cutting a torn last line of %d bytes", path, size - end)
+            handle.truncate(end)
+
+
+def read_jsonl_line(line: bytes, where: str) -> object:
+    """One JSON line, or :class:`ExportError` naming ``where``."""
     try:
-        data = path.read_bytes()
+        return load_json(line)
+    except ValueError as error:
+        raise ExportError(f"{where} is not a JSON record: {error}") from error
+
+
+def repair_jsonl(path: Path) -> Iterator[dict[str, object]]:
+    """Cut a torn last line off ``path`` (left by a kill) and yield the records in it, one
+    line in memory at a time."""
+    if not path.exists():
+        return
+    try:
+        _cut_torn_line(path)
+        handle = path.open("rb")
     except OSError as error:
-        raise ExportError(f"cannot read {path}: {error.strerror or error}") from error
-    end = data.rfind(b"\n") + 1
-    if end < len(data):
-        logger.warning("%s: cutting a torn last line of %d bytes", path, len(data) - end)
-        try:
-            with path.open("r+b") as handle:
-                handle.truncate(end)
-        except OSError as error:
-            raise ExportError(f"cannot repair {path}: {error.strerror or error}") from error
-    records = []
-    for number, line in enumerate(data[:end].splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            records.append(json.loads(line))
-        except ValueError as error:
-            raise ExportError(f"{path}:{number} is not a JSON record: {error}") from error
-    return records
+        raise ExportError(f"cannot repair {path}: {error.strerror or error}") from error
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            record = read_jsonl_line(line, f"{path}:{number}")
+            if isinstance(record, dict):
+                yield record
 
 
 class JsonlWriter:

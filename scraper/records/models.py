@@ -147,6 +147,12 @@ class FetchInfo(BaseModel):
         "(https://web.archive.org/web/<timestamp>id_/<url>); the record's url is the "
         "page's original address.",
     )
+    requested_url: AbsoluteUrl | None = Field(
+        default=None,
+        description="The URL the crawl asked for, before any redirect: the item's key in the "
+        "crawl state, so a resumed crawl knows this record is written (an FR item that "
+        "redirects to its EN edition keeps its own key).",
+    )
 
 
 class Dateline(BaseModel):
