@@ -25,8 +25,23 @@ What it does:
    RSS (``os.wait4``; building the page included). The issue's bound is 2 s per page.
 6. Fuzzing: ``--fuzz`` hypothesis cases (``hostile_pages.fuzz_cases``) through extract;
    exceptions are counted, not raised.
+7. Adversarial (``bench/adversarial.py``, about 4 minutes): hostile servers and pages
+   against the real CLI, ``python -m scraper crawl ...`` and ``get ...`` as children, each
+   attack in its own temporary folder with its own loopback server (quote blowups,
+   decompression bombs, a 50 MB robots.txt, redirects to 127.0.0.2 or another port,
+   robots.txt down then a ``--resume``, an FR page redirecting to its EN edition, two
+   concurrent resumes, endless WordPress, sitemap and CDX paging, a listing linking to id
+   3,000,000, a dripped robots.txt, ``Crawl-delay: 100000``, garbled headers and JSON,
+   ``get 'http://[::1/'``, output collisions, dates in the year 9999). Per attack: exit
+   code, traceback or not, wall seconds, the child's peak RSS (``os.wait4`` in a launcher),
+   requests received, requests that reached 127.0.0.2 or another port, records lost and
+   duplicated; PASS against 0 lost, 0 duplicated, no traceback, peak RSS < 300 MB, 0
+   requests outside and a time cap per attack (a child still running at the cap is killed,
+   "hung"); a totals line. ``--attacks quotes,bomb`` runs the attacks whose names hold
+   those words.
 
-``--json PATH`` keeps every figure; ``--only faults,kills,hostile,fuzz`` runs some sections.
+``--json PATH`` keeps every figure; ``--only faults,kills,hostile,fuzz,adversarial`` runs some
+sections.
 """
 
 from __future__ import annotations
@@ -49,6 +64,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the hostile corpus and fuzz strategies live there
+sys.path.insert(0, str(ROOT / "bench"))  # adversarial.py, the adversarial section
 GENERATOR = ROOT / "fixtures" / "demo" / "make_demo.py"
 ITEM_PATH = re.compile(r"^/(en|fr)/actualites/view/(\d+)$")
 HOSTILE_LIMIT = 2.0
@@ -339,6 +355,10 @@ def report(results: dict[str, Any]) -> None:
               f"{fuzz['exceptions']} exceptions")
         for error in fuzz["errors"]:
             print(f"   {error['error']}  <- {error['case'][:200]}")
+    if results.get("adversarial"):
+        from adversarial import report as report_adversarial
+
+        report_adversarial(results["adversarial"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -352,7 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hostile", choices=("all", "small"), default="all",
                         help="small: leave out the 50 MB pages")
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--only", default="faults,kills,hostile,fuzz")
+    parser.add_argument("--only", default="faults,kills,hostile,fuzz,adversarial")
+    parser.add_argument("--attacks", help="adversarial: comma-separated parts of attack names "
+                        "(default: all; bench/adversarial.py --list names them)")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     arguments = parser.parse_args(argv)
     sections = set(arguments.only.split(","))
@@ -386,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
         results["hostile"] = run_hostile(arguments)
     if "fuzz" in sections:
         results["fuzz"] = run_fuzz(arguments.fuzz, arguments.seed)
+    if "adversarial" in sections:
+        from adversarial import run_adversarial
+
+        results["adversarial"] = run_adversarial(arguments.attacks)
     report(results)
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2, default=str), "utf-8")
