@@ -39,7 +39,11 @@ from scraper.api import (
     fetch_article,
     fetch_article_sync,
 )
+from scraper.api import extractor_version as _version
 from scraper.profiles import SiteProfile, load_profile
+
+__version__ = _version()
+"""The installed version (also in every record's ``extractor_version``)."""
 
 __all__ = [
     "Article",

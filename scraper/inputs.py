@@ -7,6 +7,7 @@ file the caller named.
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -33,6 +34,37 @@ def check_url(url: str) -> str:
     if parts.username or parts.password:
         raise InputError(f"URLs with credentials are refused: {parts.hostname}")
     return url.strip()
+
+
+def check_output(path: str | Path, *, overwrite: bool, option: str = "-o",
+                 stream: bool = False) -> None:
+    """Refuse, with one line, an output that would destroy something. An existing regular
+    file is written over only with ``overwrite``; a folder, a symlink or a device never is.
+    ``stream``: the output is opened and written, not replaced by a rename, so a FIFO or a
+    character device (``/dev/stdout``) is fine. ``-`` (stdout) always passes.
+
+    >>> check_output("/dev/null", overwrite=True)
+    Traceback (most recent call last):
+    ...
+    scraper.errors.InputError: -o /dev/null is not a regular file: give the path of a file to write
+    >>> check_output("/dev/null", overwrite=False, stream=True)
+    """
+    if str(path) == "-":
+        return
+    target = Path(path)
+    try:
+        status = target.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise InputError(f"{option} {path}: {error.strerror or error}") from None
+    if stream and (stat.S_ISCHR(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+        return
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"{option} {path} is not a regular file: give the path of a file to "
+                         "write")
+    if not overwrite:
+        raise InputError(f"{option} {path} exists: pass --overwrite to replace it")
 
 
 BINARY_MAGIC = (b"\x89PNG", b"GIF8", b"%PDF", b"PK\x03\x04", b"\x1f\x8b", b"\xff\xd8\xff",

@@ -31,8 +31,27 @@ def validate_data(model: type[_M], data: dict[str, object], source: object) -> _
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise ProfileError(f"invalid {model.__name__} in {source}: {error}") from error
+        raise ProfileError(f"invalid {model.__name__} in {source}: "
+                           f"{one_line_errors(error)}") from error
+
+
+def one_line_errors(error: ValidationError, limit: int = 3) -> str:
+    """A validation error in one line: ``key.path: message`` for the first few.
+
+    >>> from pydantic import BaseModel
+    >>> class Urls(BaseModel):
+    ...     hosts: list[str]
+    >>> try:
+    ...     Urls.model_validate({"hosts": 5})
+    ... except ValidationError as error:
+    ...     print(one_line_errors(error))
+    hosts: Input should be a valid list
+    """
+    parts = [f"{'.'.join(str(step) for step in each['loc']) or 'top level'}: {each['msg']}"
+             for each in error.errors()[:limit]]
+    more = error.error_count() - limit
+    return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
 
 
 
-__all__ = ["FROZEN", "read_toml", "validate_data"]
+__all__ = ["FROZEN", "one_line_errors", "read_toml", "validate_data"]

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.cli import _build_parser, main
+from scraper.cli import main
+from scraper.cli.parser import build_parser as _build_parser
 from fixture_checks import FIXTURES
 
 SEED = FIXTURES / "pages" / "seed-table.html"

@@ -183,7 +183,7 @@ def test_connection_refused_is_retried_then_failed() -> None:
 
     result = asyncio.run(run())
     assert (result.outcome, result.attempts) == ("failed", 3)
-    assert "connection error" in (result.reason or "")
+    assert "connection refused" in (result.reason or "")
 
 
 @pytest.mark.parametrize(

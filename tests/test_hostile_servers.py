@@ -477,17 +477,23 @@ def test_a_deep_json_last_line_is_one_line_on_resume(mirror: Mirror, tmp_path: P
 # 9. Lower: the failures file, the watermark, the newest capture, memory on resume ----------
 
 def test_the_failures_file_is_never_written_through_a_symlink(
-        mirror: Mirror, site: Path, tmp_path: Path) -> None:
+        mirror: Mirror, site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     victim = tmp_path / "precious.txt"
     victim.write_text("keep me", "utf-8")
     failures = tmp_path / "failures.jsonl"
     failures.symlink_to(victim)
     mirror.script["/en/actualites/view/4384"] = [Scripted(500, (HTML,), b"down")]
     out = tmp_path / "out.jsonl"
-    assert _crawl(mirror, out, "--failures", str(failures)) == 1
+    assert _crawl(mirror, out, "--failures", str(failures)) == 2  # refused before any request
+    assert "is not a regular file" in capsys.readouterr().err and mirror.log == []
+    state = CrawlState(":memory:")  # and the writer itself replaces a link, never follows it
+    state.add([("http://127.0.0.1:1/a", None, "listed")])
+    state.mark("http://127.0.0.1:1/a", "failed", reason="HTTP 500")
+    runner.write_failures(state, failures)
+    state.close()
     assert victim.read_text("utf-8") == "keep me"
     assert not failures.is_symlink()
-    assert [row["url"].endswith("/en/actualites/view/4384") for row in _lines(failures)] == [True]
+    assert [row["url"] for row in _lines(failures)] == ["http://127.0.0.1:1/a"]
 
 
 def test_a_modified_time_in_year_9999_is_no_watermark() -> None:

@@ -131,7 +131,7 @@ def test_unknown_fault_kinds_are_refused() -> None:
         pytest.param("500", "failed", "HTTP 500 (gave up after 3 attempts)", 3, id="500"),
         pytest.param("503", "failed", "HTTP 503 (gave up after 3 attempts)", 3, id="503"),
         pytest.param("429", "failed", "HTTP 429 (gave up after 3 attempts)", 3, id="429"),
-        pytest.param("reset", "failed", "connection error", 3, id="reset"),
+        pytest.param("reset", "failed", "connection reset", 3, id="reset"),
         pytest.param("truncated", "failed", "gave up after 3 attempts", 3, id="truncated"),
         pytest.param("slow", "done", None, 1, id="slow"),
         pytest.param("redirect", "done", None, 1, id="redirect"),

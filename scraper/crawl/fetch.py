@@ -23,6 +23,7 @@ import email.utils
 import logging
 import math
 import random
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -146,6 +147,48 @@ def refusal(url: str) -> tuple[str, str] | None:
     if not parts.hostname or port == 0:
         return "URL without a host", url[:200]
     return None
+
+
+def network_reason(error: httpx.HTTPError) -> str:
+    """A network failure named as such: "connection refused", "name not resolved"...
+
+    >>> network_reason(httpx.ConnectError("[Errno 111] Connection refused"))
+    'connection refused (ConnectError)'
+    """
+    causes = _causes(error)
+    for cause in causes:
+        if isinstance(cause, ConnectionRefusedError):
+            return f"connection refused ({type(error).__name__})"
+        if isinstance(cause, ConnectionResetError):
+            return f"connection reset ({type(error).__name__})"
+        if isinstance(cause, socket.gaierror):
+            return f"host name not resolved ({type(error).__name__})"
+    text = " ".join(str(each) for each in causes).lower()
+    for needle, name in (("refused", "connection refused"), ("reset", "connection reset"),
+                         ("name or service", "host name not resolved"),
+                         ("nodename", "host name not resolved"),
+                         ("unreachable", "network unreachable"),
+                         ("timed out", "connection timed out")):
+        if needle in text:
+            return f"{name} ({type(error).__name__})"
+    if isinstance(error, httpx.TimeoutException):
+        return f"timed out ({type(error).__name__})"
+    if isinstance(error, httpx.ConnectError):
+        return f"connection failed ({type(error).__name__}: {str(error)[:120]})"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"server broke the protocol ({str(error)[:120]})"
+    return f"connection error ({type(error).__name__}: {str(error)[:120]})"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what caused it (httpx's "All connection attempts failed" hides the
+    socket's "Connection refused" in its causes)."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and len(chain) < 8:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
 
 
 def retry_after_seconds(value: str | None, now: datetime) -> float | None:
@@ -328,7 +371,7 @@ class Fetcher:
             except httpx.InvalidURL as error:  # stricter than urlsplit: a NUL in the host
                 raise _Final(f"invalid URL refused: {error}", outcome="skipped") from error
             except httpx.TransportError as error:
-                raise _Retryable(f"connection error ({type(error).__name__}: {error})") from error
+                raise _Retryable(network_reason(error)) from error
 
     async def _wait_turn(self, host: _Host) -> None:
         delay = self.options.delay
@@ -408,7 +451,7 @@ class Fetcher:
             except TimeoutError:
                 reason = f"no answer within {self.options.total_timeout:g} s"
             except httpx.HTTPError as error:
-                reason = f"{type(error).__name__}"
+                reason = network_reason(error)
             else:
                 if status < 300:
                     return self._rules(body, parts.netloc)

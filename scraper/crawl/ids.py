@@ -97,6 +97,9 @@ async def discover_ids(fetcher: Fetcher, profile: SiteProfile, base_url: str,
                 listed.extend(listed_targets(html, result.page.final_url, profile, base_url))
             else:
                 logger.warning("listing %s: %s", url, result.reason)
+    if settings.first_id is not None:  # --ids is a strict filter: listed items too
+        listed = [target for target in listed if in_range(item_number(profile, target.url),
+                                                          settings.first_id, settings.last_id)]
     numbers = [number for target in listed
                if (number := item_number(profile, target.url)) is not None]
     newest = settings.last_id or newest_listed(numbers, profile.discovery.max_misses)
@@ -139,6 +142,11 @@ def newest_listed(numbers: list[int], max_misses: int) -> int:
         logger.warning("listed ids past %d (%s) are fetched but not enumerated to", ceiling,
                        ", ".join(map(str, ordered[len(kept):][:5])))
     return kept[-1]
+
+
+def in_range(number: int | None, first: int, last: int | None) -> bool:
+    """Whether an item id is within ``--ids FIRST-LAST`` (``FIRST-``: no upper end)."""
+    return number is not None and number >= first and (last is None or number <= last)
 
 
 def in_languages(profile: SiteProfile, url: str, languages: tuple[str, ...]) -> bool:

@@ -34,8 +34,8 @@ from scraper.crawl.warc import WarcPageWriter
 from scraper.crawl.wayback import ARCHIVE_BASE, ArchivedPage, archived_page, unreplay
 from scraper.crawl.wordpress import payload_page
 from scraper.document import Page
-from scraper.errors import ConfigError, ExportError, ScraperError
-from scraper.inputs import check_url
+from scraper.errors import ConfigError, ExportError, InputError, ScraperError
+from scraper.inputs import check_output, check_url
 from scraper.profiles import SiteProfile, load_profile
 from scraper.records import Article, FetchInfo
 from scraper.records.jsonl import JsonlWriter, repair_jsonl
@@ -129,13 +129,18 @@ class CrawlEvent:
     page: Page | None = None
 
 
-async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: CrawlState,
-                       options: FetchOptions = DEFAULT_FETCH_OPTIONS,
-                       client: httpx.AsyncClient | None = None) -> AsyncIterator[CrawlEvent]:
-    """Discover, fetch and read the archive (``read``: a page's HTML and URL to its record),
-    yielding one event per URL. The state is updated after each event is consumed, so a
-    consumer that writes the record before asking for the next one never loses it;
-    :meth:`CrawlState.reconcile` repairs the rest."""
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What a crawl reads and where: the profile (moved onto a mirror), its discovery, the
+    base URL and the hosts a fetch may reach."""
+
+    profile: SiteProfile
+    strategy: DiscoveryStrategy
+    base_url: str
+    hosts: frozenset[str]
+
+
+def _plan(settings: CrawlSettings) -> _Plan:
     profile = load_profile(settings.site)
     archive = settings.via == "wayback"
     if settings.via is not None and settings.via not in VIAS:
@@ -159,16 +164,43 @@ async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: Craw
     mirrored = archive or (urlsplit(base_url).hostname or "").lower() not in profile.urls.hosts
     if not archive:
         profile = profile.with_mirror(base_url)
-    hosts = allowed_hosts(profile, base_url, mirror=mirrored)
-    async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
-        rediscover = settings.refresh and strategy.rediscovers
-        if not state.get_setting("discovered") or rediscover:
-            await strategy.discover(fetcher, profile, base_url, settings, state)
-            # Discovery cut short by an unreadable robots.txt runs again next time.
-            state.set_setting("discovered", "" if fetcher.deferred_hosts else "1")
-        if settings.refresh and not rediscover:
-            state.reset(["done"])
-        crawler = _Crawler(fetcher, profile, base_url, settings, state, read)
+    return _Plan(profile, strategy, base_url, allowed_hosts(profile, base_url, mirror=mirrored))
+
+
+async def _discover(plan: _Plan, fetcher: Fetcher, settings: CrawlSettings,
+                    state: CrawlState) -> None:
+    rediscover = settings.refresh and plan.strategy.rediscovers
+    if not state.get_setting("discovered") or rediscover:
+        await plan.strategy.discover(fetcher, plan.profile, plan.base_url, settings, state)
+        # Discovery cut short by an unreadable robots.txt runs again next time.
+        state.set_setting("discovered", "" if fetcher.deferred_hosts else "1")
+    if settings.refresh and not rediscover:
+        state.reset(["done"])
+
+
+async def discover_only(settings: CrawlSettings, *, state: CrawlState,
+                        options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                        client: httpx.AsyncClient | None = None) -> dict[str, str]:
+    """Discovery alone (``scraper crawl --list``): fill ``state`` with what a crawl would
+    fetch, fetching listings, indexes and APIs but no item page. Returns the hosts whose
+    robots.txt could not be read, with the reason."""
+    plan = _plan(settings)
+    async with Fetcher(options, allowed_hosts=plan.hosts, client=client) as fetcher:
+        await _discover(plan, fetcher, settings, state)
+        return fetcher.deferred_hosts
+
+
+async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: CrawlState,
+                       options: FetchOptions = DEFAULT_FETCH_OPTIONS,
+                       client: httpx.AsyncClient | None = None) -> AsyncIterator[CrawlEvent]:
+    """Discover, fetch and read the archive (``read``: a page's HTML and URL to its record),
+    yielding one event per URL. The state is updated after each event is consumed, so a
+    consumer that writes the record before asking for the next one never loses it;
+    :meth:`CrawlState.reconcile` repairs the rest."""
+    plan = _plan(settings)
+    async with Fetcher(options, allowed_hosts=plan.hosts, client=client) as fetcher:
+        await _discover(plan, fetcher, settings, state)
+        crawler = _Crawler(fetcher, plan.profile, plan.base_url, settings, state, read)
         try:
             async for event in crawler.run():
                 yield event
@@ -352,17 +384,30 @@ class CrawlSummary:
                 f"({rate:.1f} pages/s)")
 
 
-def open_crawl(output: str, state_path: str | None, *, resume: bool) -> tuple[CrawlState, set[str]]:
+def open_crawl(output: str, state_path: str | None, *, resume: bool,
+               overwrite: bool = False) -> tuple[CrawlState, set[str]]:
     """The state of a crawl writing to ``output``: fresh, or (``resume``) reconciled with the
-    records already written. Refuses to clobber an earlier crawl without ``resume``."""
+    records already written. Refuses to clobber an earlier crawl without ``resume`` or
+    ``overwrite`` (which starts afresh: the state file is removed, the output truncated by
+    the writer), and anything but a regular file at either path."""
     state_file = Path(state_path) if state_path else None
-    if not resume:
-        for path in (Path(output) if output != "-" else None, state_file):
-            if path is not None and path.exists() and path.stat().st_size > 0:
-                raise ConfigError(f"{path} exists: pass --resume to continue that crawl, "
-                                  "or remove it")
-    elif output == "-" or state_file is None:
+    if resume and overwrite:
+        raise ConfigError("--resume continues a crawl, --overwrite starts afresh: choose one")
+    for option, path in (("-o", Path(output) if output != "-" else None),
+                         ("--state", state_file)):
+        try:
+            check_output(path or "-", overwrite=True, option=option, stream=option == "-o")
+        except InputError as error:
+            raise ConfigError(str(error)) from None
+        if path is not None and not resume and not overwrite and path.is_file() and \
+                path.stat().st_size > 0:
+            raise ConfigError(f"{option} {path} exists: pass --resume to continue that crawl, "
+                              "or --overwrite to start afresh")
+    if resume and (output == "-" or state_file is None):
         raise ConfigError("--resume needs an output file (-o) and a state file (--state)")
+    if overwrite and state_file is not None:
+        for leftover in (state_file, Path(f"{state_file}-wal"), Path(f"{state_file}-shm")):
+            leftover.unlink(missing_ok=True)
     state = CrawlState(state_file or ":memory:")
     written: set[str] = set()
     if resume:
@@ -449,5 +494,6 @@ def write_failures(state: CrawlState, path: Path) -> int:
 
 
 __all__ = ["DISCOVERIES", "VIAS", "CrawlEvent", "CrawlSettings", "CrawlSummary",
-           "DiscoveryStrategy", "PageReader", "allowed_hosts", "crawl_events", "fetch_info",
+           "DiscoveryStrategy", "PageReader", "allowed_hosts", "crawl_events", "discover_only",
+           "fetch_info",
            "open_crawl", "read_capture", "read_page", "run_crawl", "write_failures"]

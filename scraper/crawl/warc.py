@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -80,7 +82,9 @@ def _host_of(url: str) -> str:
 
 def read_warc_pages(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Page]:
     """Every HTML response of a WARC file, as pages; a payload over ``max_bytes`` (the
-    fetcher's limit) is skipped with a warning, not read whole."""
+    fetcher's limit) is skipped with a warning, not read whole. Raises :class:`ExportError`
+    (one line) for a file that is not a WARC file, or after the last whole page of a file
+    cut short (a copy or a download interrupted): the pages before the cut are yielded."""
     from datetime import UTC, datetime
 
     try:
@@ -88,26 +92,50 @@ def read_warc_pages(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     except OSError as error:
         raise ExportError(f"cannot read {path}: {error.strerror or error}") from error
     with handle:
-        for record in ArchiveIterator(handle):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            headers = {name.lower(): value for name, value in record.http_headers.headers}
-            content_type = headers.get("content-type", "text/html").split(";")[0].strip()
-            if content_type not in ("text/html", "application/xhtml+xml"):
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            stamp = record.rec_headers.get_header("WARC-Date") or ""
+        head = handle.read(5)
+        if head[:2] == b"\x1f\x8b":  # gzip members: the first must open with a WARC record
+            handle.seek(0)
             try:
-                fetched_at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-            except ValueError:
-                fetched_at = datetime.now(UTC)
-            status = parse_count(record.http_headers.get_statuscode()) or 200
-            body = record.content_stream().read(max_bytes + 1)
-            if len(body) > max_bytes:  # the rest is skipped, never read into memory
-                logger.warning("%s: the payload of %s is over the %d byte limit: skipped",
-                               path, url, max_bytes)
-                continue
-            yield Page(url, url, status, headers, body, fetched_at)
+                head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(handle.read(4096), 5)
+            except zlib.error:
+                head = b""
+        handle.seek(0)
+        if head != b"WARC/":
+            raise ExportError(f"{path} is not a WARC file (it starts {head!r}); give a .warc "
+                              "or .warc.gz file written by a crawl")
+        count = 0
+        try:
+            for record in ArchiveIterator(handle):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                headers = {name.lower(): value for name, value in record.http_headers.headers}
+                content_type = headers.get("content-type", "text/html").split(";")[0].strip()
+                if content_type not in ("text/html", "application/xhtml+xml"):
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                stamp = record.rec_headers.get_header("WARC-Date") or ""
+                try:
+                    fetched_at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+                except ValueError:
+                    fetched_at = datetime.now(UTC)
+                status = parse_count(record.http_headers.get_statuscode()) or 200
+                body = record.content_stream().read(max_bytes + 1)
+                if len(body) > max_bytes:  # the rest is skipped, never read into memory
+                    logger.warning("%s: the payload of %s is over the %d byte limit: skipped",
+                                   path, url, max_bytes)
+                    continue
+                if getattr(record.raw_stream, "limit", 0):  # bytes the record announced
+                    raise ExportError(f"{path} is cut short in the record of {url}: "
+                                      f"{count} pages read before it")
+                count += 1
+                yield Page(url, url, status, headers, body, fetched_at)
+        except ArchiveLoadFailed as error:
+            reason = " ".join(str(error).split())[:200]
+            raise ExportError(f"{path}: not a readable WARC file after {count} pages "
+                              f"({reason})") from None
+        except (OSError, EOFError, zlib.error) as error:
+            raise ExportError(f"{path} is cut short or damaged after {count} pages "
+                              f"({type(error).__name__}: {error})") from None
 
 
 __all__ = ["WarcPageWriter", "read_warc_pages"]

@@ -28,7 +28,8 @@ from typing import IO, Any
 from pydantic import BaseModel
 
 from scraper.dataset.scratch import sweep
-from scraper.errors import ExportError
+from scraper.errors import ExportError, InputError
+from scraper.inputs import check_output
 from scraper.records import Article, FetchInfo
 from scraper.records.jsonl import JsonlWriter
 
@@ -90,6 +91,10 @@ def write_records(records: Iterable[Article], output: Path | str, *, to: str,
     if str(output) == "-":
         return _write_csv_stdout(records, bom) if to == "csv" else _write_jsonl(records, "-")
     path = Path(output)
+    try:
+        check_output(path, overwrite=True, option="output")  # a device or a symlink: never
+    except InputError as error:
+        raise ExportError(str(error)) from None
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     sweep(path.parent, f".{glob.escape(path.name)}.*.part")  # left by killed exports
     try:

@@ -198,14 +198,19 @@ def open_dataset(source: Path | str, *, since: dt.date | None = None,
     with scratch as folder:
         connection = sqlite3.connect(Path(folder) / "dataset.db")
         try:
-            connection.execute("PRAGMA journal_mode = OFF")
-            connection.execute("PRAGMA synchronous = OFF")
-            connection.executescript(_SCRATCH_SCHEMA)
-            summary = _load(connection, path)
-            connection.execute("CREATE INDEX records_order ON records(sort_key, key)")
-            connection.execute("CREATE INDEX records_item ON records(item)")
-            connection.execute("CREATE INDEX records_story ON records(story)")
-            connection.commit()
+            try:
+                connection.execute("PRAGMA journal_mode = OFF")
+                connection.execute("PRAGMA synchronous = OFF")
+                connection.executescript(_SCRATCH_SCHEMA)
+                summary = _load(connection, path)
+                connection.execute("CREATE INDEX records_order ON records(sort_key, key)")
+                connection.execute("CREATE INDEX records_item ON records(item)")
+                connection.execute("CREATE INDEX records_story ON records(story)")
+                connection.commit()
+            except sqlite3.Error as error:  # a full disk, most often
+                where = workdir or "the temporary folder"
+                raise InputError(f"cannot build the scratch database in {where}: {error} "
+                                 "(is the disk full?)") from None
             yield Dataset(connection, summary, since=since, until=until)
         finally:
             connection.close()
