@@ -9,9 +9,12 @@ module and the runner are the only ones that know the order of the stages.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 import datetime as dt
 import functools
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -39,7 +42,7 @@ from scraper.dataset.export import check_export, write_records
 from scraper.dataset.tidy import DatasetStats, DatasetSummary, compute_stats, open_dataset
 from scraper.budget import check as check_budget
 from scraper.document import Page
-from scraper.errors import ConfigError, FetchError, InputError, RecordError
+from scraper.errors import FetchError, InputError, RecordError
 from scraper.extract import explain_article, extract_article
 from scraper.extract.explain import Explanation
 from scraper.inputs import check_url
@@ -84,7 +87,7 @@ def extract(
     sniffing). ``url`` is where the page was read from; it selects the site profile unless
     ``profile`` (a SiteProfile, a bundled name or a TOML path) is given.
     """
-    url = check_url(url)
+    url = check_url(url, allow_file=True)
     site = resolve_profile(url, profile)
     text = decode_html(html, charset) if isinstance(html, bytes) else html
     document = clean_html(text, url, site, options)
@@ -153,7 +156,11 @@ async def fetch_articles(urls: list[str], *, profile: SiteProfile | str | Path |
 
 
 def fetch_article_sync(url: str, **keywords: Any) -> Article:
-    """:func:`fetch_article` for code without an event loop (scripts, notebooks)."""
+    """:func:`fetch_article` from synchronous code: scripts, and notebooks. Works inside a
+    running event loop too (a Jupyter cell, an ``async def``): the fetch then runs on its own
+    loop in a worker thread while the caller waits (blocking the caller's loop meanwhile:
+    in async code, ``await fetch_article(...)`` instead). Raises what :func:`fetch_article`
+    raises (:class:`FetchError` when the page cannot be had); Ctrl-C cancels it cleanly."""
     return _run(fetch_article(url, **keywords))
 
 
@@ -174,7 +181,12 @@ async def crawl(settings: CrawlSettings | None = None, *, state: Path | str | No
 
 
 def crawl_sync(settings: CrawlSettings | None = None, **keywords: Any) -> list[Article]:
-    """:func:`crawl` for code without an event loop: all records as a list."""
+    """:func:`crawl` from synchronous code (scripts, notebooks): all records as a list.
+    Works inside a running event loop too (a Jupyter cell, an ``async def``): the crawl then
+    runs on its own loop in a worker thread while the caller waits (blocking the caller's
+    loop meanwhile: in async code, ``async for article in crawl(...)`` instead). Exceptions
+    come back unchanged; Ctrl-C (a kernel interrupt) cancels the crawl, closes its state
+    and raises KeyboardInterrupt."""
 
     async def collect() -> list[Article]:
         return [article async for article in crawl(settings, **keywords)]
@@ -183,12 +195,62 @@ def crawl_sync(settings: CrawlSettings | None = None, **keywords: Any) -> list[A
 
 
 def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` to completion from synchronous code and return its result.
+
+    Without a running event loop in this thread: :func:`asyncio.run`. With one (a Jupyter
+    cell, an ``async def`` caller), that loop cannot be re-entered, so the coroutine runs on
+    a fresh loop in a worker thread (with this thread's context variables) while this thread
+    waits; its result, or its exception unchanged, comes back here. Ctrl-C (a kernel
+    interrupt) while waiting cancels it, waits for its cleanup (clients and crawl state
+    closed), then raises KeyboardInterrupt here; a second Ctrl-C stops waiting.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(coroutine)
-    raise ConfigError("an event loop is running here (a notebook?): await the async "
-                      "function instead of calling the _sync one")
+    loop, context = asyncio.new_event_loop(), contextvars.copy_context()
+    outcome: concurrent.futures.Future[_T] = concurrent.futures.Future()
+    finished = threading.Event()
+
+    def work() -> None:
+        try:
+            with asyncio.Runner(loop_factory=lambda: loop) as runner:
+                result = runner.run(coroutine, context=context)
+        except BaseException as error:  # handed to the waiting thread as it is
+            outcome.set_exception(error)
+        else:
+            outcome.set_result(result)  # after the loop's cleanup, as asyncio.run
+        finally:
+            finished.set()
+
+    def cancel() -> None:  # in the worker's loop
+        for task in asyncio.all_tasks():
+            task.cancel()
+
+    worker = threading.Thread(target=work, name="scraper-sync", daemon=True)
+    try:
+        try:
+            worker.start()
+        except RuntimeError:  # no thread: the coroutine is closed, never left un-awaited
+            coroutine.close()
+            loop.close()
+            raise
+        # In slices, on an Event (not Thread.join, which an interrupt can leave
+        # wrong on Python < 3.13): Ctrl-C is seen on every platform.
+        while not finished.wait(0.25):
+            pass
+    except KeyboardInterrupt:
+        try:
+            loop.call_soon_threadsafe(cancel)
+        except RuntimeError:  # the loop is closed: it has just finished
+            pass
+        while not finished.wait(0.25) and worker.is_alive():  # its cleanup
+            pass
+        if not finished.is_set():  # Ctrl-C came before the thread started
+            coroutine.close()
+            loop.close()
+        raise
+    return outcome.result()
 
 
 async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,

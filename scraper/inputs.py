@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import stat
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
@@ -15,8 +16,9 @@ from urllib.parse import urlsplit
 from scraper.errors import InputError
 
 
-def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL with a host and a valid port; else
+def check_url(url: str, *, allow_file: bool = False) -> str:
+    """``url`` if it is an absolute http(s) URL with a host and a valid port (or, with
+    ``allow_file``, a ``file:///`` URI: a saved page that names no URL); else
     :class:`InputError`.
 
     >>> check_url("http://[::1/")
@@ -24,6 +26,8 @@ def check_url(url: str) -> str:
     ...
     scraper.errors.InputError: not a valid URL ('http://[::1/': Invalid IPv6 URL)
     """
+    if allow_file and url.startswith("file:///"):
+        return url
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - ValueError when out of range or not a number
@@ -104,11 +108,30 @@ def read_page(source: str, *, stdin: BinaryIO | None = None) -> bytes:
         except OSError as error:
             raise InputError(f"{source}: cannot read: {error.strerror or error}") from error
         name = source
+    if data[:2] == b"\x1f\x8b":  # a page saved gzipped (.html.gz)
+        data = _gunzip(data, name)
     if not data.strip():
         raise InputError(f"{name} is empty; give a saved HTML page")
     if looks_binary(data):
         raise InputError(f"{name} looks binary, not an HTML page")
     return data
+
+
+MAX_PAGE_BYTES = 100 * 1024 * 1024
+"""A saved page decompressed to more than this is refused (a gzip bomb)."""
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    inflate = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflate.decompress(data, MAX_PAGE_BYTES + 1)
+    except zlib.error as error:
+        raise InputError(f"{name} is gzip but does not decompress: {error}") from None
+    if len(out) > MAX_PAGE_BYTES:
+        raise InputError(f"{name} decompresses to more than {MAX_PAGE_BYTES} bytes")
+    if not inflate.eof:
+        raise InputError(f"{name} is a gzip file cut short")
+    return out
 
 
 def url_from_page(data: bytes) -> str | None:

@@ -55,8 +55,6 @@ def _bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
     blank.write_bytes(b"  \n\t ")
     binary = tmp_path / "image.html"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    no_url = tmp_path / "nourl.html"
-    no_url.write_text("<p>text</p>", "utf-8")
     return {
         "missing-file": ["extract", str(tmp_path / "missing.html"), "--url", SEED_URL],
         "directory": ["extract", str(tmp_path), "--url", SEED_URL],
@@ -66,7 +64,6 @@ def _bad_inputs(tmp_path: Path) -> dict[str, list[str]]:
         "relative-url": ["extract", str(SEED), "--url", "ccre.org/en/actualites/view/4384"],
         "ftp-url": ["extract", str(SEED), "--url", "ftp://ccre.org/file"],
         "credentials-url": ["extract", str(SEED), "--url", "https://user:pw@ccre.org/"],
-        "no-url": ["extract", str(no_url)],
         "unknown-profile": ["extract", str(SEED), "--url", SEED_URL, "--profile", "nope"],
         "missing-profile-file": ["extract", str(SEED), "--url", SEED_URL, "--profile",
                                  str(tmp_path / "p.toml")],

@@ -90,9 +90,9 @@ def test_cli_extracts_shards_on_a_local_cluster(shards: tuple[Path, Path],
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["fixtures/pages/seed-br.html"], "fixtures/pages/seed-br.html: --dask and several inputs "
-     "take WARC files only (.warc, .warc.gz); extract HTML pages one at a time"),
-    (["-"], "-: --dask and several inputs take WARC files only"),
+    (["fixtures/pages/seed-br.html"], "fixtures/pages/seed-br.html: --dask extracts WARC "
+     "files (shards) only"),
+    (["-"], "-: --dask extracts WARC files (shards) only"),
     (["missing.warc.gz"], "missing.warc.gz: no such file"),
     (["--workers", "2"], "--workers is for one machine; with --dask the cluster's workers "
      "extract: drop --workers"),

@@ -277,3 +277,64 @@ def test_crawl_list_prints_what_would_be_fetched_and_fetches_no_item(
     assert "7 URLs would be fetched (5 enumerated, 2 listed)" in captured.err
     assert not any("/view/" in entry.path for entry in mirror.log)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # nothing written
+
+
+# extract: many pages, folders, .gz, no --url; --format ---------------------------------------
+
+PAGES = FIXTURES / "pages"
+
+
+def test_extract_without_url_uses_the_file_uri_and_says_so(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    page = PAGES / "seed-table.html"  # names no canonical link
+    assert main(["extract", str(page)]) == 0
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert record["url"] == page.resolve().as_uri()
+    assert record["title"].startswith("CEMR - Bridges of Trust")  # the generic reading
+    assert "names no URL" in captured.err and "--profile" in captured.err
+
+
+def test_extract_of_a_folder_on_two_workers_gives_every_page_in_order(tmp_path: Path) -> None:
+    two, one = tmp_path / "two.jsonl", tmp_path / "one.jsonl"
+    assert main(["extract", str(PAGES), "--workers", "2", "--profile", "cemr", "-o",
+                 str(two)]) == 0
+    assert main(["extract", *map(str, sorted(PAGES.glob("*.html"))), "--profile", "cemr",
+                 "-o", str(one)]) == 0
+    records = [json.loads(line) for line in two.read_text("utf-8").splitlines()]
+    assert len(records) == len(list(PAGES.glob("*.html"))) == 21
+    assert two.read_text("utf-8") == one.read_text("utf-8")
+    assert records[-1]["url"] == (PAGES / "seed-table.html").resolve().as_uri()
+
+
+def test_extract_reads_gzipped_pages_and_goes_on_past_a_bad_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gzip
+    zipped = tmp_path / "seed.html.gz"
+    zipped.write_bytes(gzip.compress((PAGES / "seed-br.html").read_bytes()))
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(zipped), str(empty), str(PAGES / "seed-html5.html"),
+                 "--profile", "cemr", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"scraper: failed: {empty}: {empty} is empty" in err
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert len(records) == 2 and records[0]["title"].startswith("Bridges of Trust")
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("txt", "Bridges of Trust"), ("md", "# Bridges"),
+                                            ("tei", '<?xml version="1.0"'), ("jsonl", '{"url"')])
+def test_extract_and_get_write_each_format(fmt: str, start: str, mirror: Mirror,
+                                           tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    page = PAGES / "seed-br.html"
+    assert main(["extract", str(page), "--profile", "cemr", "--format", fmt]) == 0
+    assert capsys.readouterr().out.startswith(start)
+    out = tmp_path / f"got.{fmt}"
+    assert main(["get", f"{mirror.base_url}/en/actualites/view/4384", "--profile", "cemr",
+                 "--format", fmt, "-o", str(out)]) == 0
+    text = out.read_text("utf-8")
+    assert "Bridges of Trust" in text
+    if fmt == "tei":
+        assert "<teiCorpus" in text and text.count("<TEI") == 1

@@ -15,6 +15,7 @@ from scraper.crawl.wayback import parse_as_of
 from scraper.dataset.export import EXPORT_FORMATS
 from scraper.errors import ScraperError
 from scraper.profiles import DEFAULT_PROFILE
+from scraper.records.formats import FORMATS
 
 WAYBACK_DELAY = 4.0
 """Seconds between requests to a web archive unless --delay says otherwise."""
@@ -58,18 +59,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     extract_parser = commands.add_parser(
         "extract",
-        help="one saved page (or - for stdin) -> one JSON record on stdout",
-        description="Extract the record of one saved HTML page and print it as JSON.",
+        help="saved pages (files, folders, .gz, .warc.gz, - for stdin) -> records",
+        description="Extract the records of saved pages: HTML files (.gz too), folders of "
+        "them, or WARC files. One HTML page prints one pretty JSON record; several inputs "
+        "print JSONL (or --format). A page's URL is --url, else its canonical link, else "
+        "its file's URI (then read by the generic profile unless --profile names one).",
         epilog="Example: scraper extract fixtures/pages/seed-table.html "
         "--url https://ccre.org/en/actualites/view/4384",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     extract_parser.add_argument("pages", metavar="PAGE", nargs="+",
-                                help="HTML file, or - for stdin; or .warc.gz files (several)")
+                                help="HTML files (.html, .htm, .gz), folders of them, .warc or "
+                                ".warc.gz files, or - for stdin")
     extract_parser.add_argument(
         "--url",
-        help="URL the page was read from (default: the page's canonical or og:url link)",
+        help="URL the page was read from, with one HTML page (default: the page's canonical "
+        "or og:url link, else the file's URI)",
     )
+    _add_format(extract_parser, "json for one HTML page, else jsonl")
     extract_parser.add_argument(
         "--profile",
         help="site profile: a bundled name (scraper/profiles/*.toml) or a .toml file "
@@ -85,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         "rule and chosen speaker, each date's rule and reference date, each removal's reason")
     extract_parser.add_argument(
         "--workers", type=_positive_int, default=1,
-        help="with a .warc.gz file: extract on this many processes (default: 1)")
+        help="extract on this many processes (default: 1)")
     extract_parser.add_argument(
         "--dask", metavar="ADDRESS",
         help="with .warc.gz files (shards): extract them on a Dask cluster, 'local' (one "
@@ -103,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     get_parser.add_argument("-i", "--input-file", metavar="FILE",
                             help="read URLs from FILE, one per line (- for stdin; blank lines "
                             "and # comments skipped)")
-    get_parser.add_argument("-o", "--output", default="-", help="JSONL file (default: stdout)")
+    get_parser.add_argument("-o", "--output", default="-",
+                            help="output file (default: stdout)")
+    _add_format(get_parser, "jsonl")
     _add_overwrite(get_parser)
     get_parser.add_argument("--profile", help="site profile name or .toml (default: by host)")
     _addfetch_options(get_parser)
@@ -224,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
     for command in commands.choices.values():
         _add_logging_options(command)
     return parser
+
+
+def _add_format(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument("--format", choices=FORMATS, help="records as json, jsonl, txt (title "
+                        "and text), md (Markdown) or tei (XML-TEI P5) (default: "
+                        f"{default})")
 
 
 def _add_overwrite(parser: argparse.ArgumentParser) -> None:

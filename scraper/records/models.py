@@ -21,8 +21,9 @@ def _strip_nonempty(value: str) -> str:
 
 
 def _absolute_url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
-        raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
+    if not value.startswith(("http://", "https://", "file:///")):
+        raise ValueError(f"must be an absolute http(s) URL (or a saved page's file:/// URI), "
+                         f"got {value!r}")
     return value
 
 
@@ -36,7 +37,7 @@ NonEmptyStr = Annotated[str, AfterValidator(_strip_nonempty)]
 """A string with visible content, stripped of surrounding whitespace."""
 
 AbsoluteUrl = Annotated[str, AfterValidator(_absolute_url)]
-"""An absolute http or https URL."""
+"""An absolute http or https URL; for a saved page that names none, its file's URI."""
 
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 """A bare ISO 639-1 language code: "en", "fr"."""
