@@ -66,7 +66,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the hostile corpus and fuzz strategies live there
 sys.path.insert(0, str(ROOT / "bench"))  # adversarial.py, the adversarial section
 GENERATOR = ROOT / "fixtures" / "demo" / "make_demo.py"
-ITEM_PATH = re.compile(r"^/(en|fr)/actualites/view/(\d+)$")
+ITEM_PATH = re.compile(r"^/(en|fr)/(actualites|activites)/view/(\d+)$")
+"""A news item's or a theme page's path."""
 HOSTILE_LIMIT = 2.0
 """Seconds per hostile page the issue allows."""
 
@@ -84,7 +85,7 @@ def _records(path: Path) -> list[dict[str, Any]]:
 
 def _key(path: str) -> str | None:
     match = ITEM_PATH.match(urlsplit(path).path)
-    return f"https://ccre.org/{match[1]}/actualites/view/{match[2]}" if match else None
+    return f"https://ccre.org/{match[1]}/{match[2]}/view/{match[3]}" if match else None
 
 
 def _comparable(record: dict[str, Any], *fields: str) -> dict[str, Any]:
@@ -105,7 +106,9 @@ def generate(items: int, folder: Path) -> tuple[set[str], tuple[int, int]]:
     listed = json.loads((folder / "items.json").read_text("utf-8"))
     ids = [int(item["id"]) for item in listed]
     keys = {f"https://ccre.org/{item['lang']}/actualites/view/{item['id']}" for item in listed}
-    return keys, (min(ids), max(ids))
+    from archives import linked_theme_pages  # the theme pages a crawl reads beside the news
+
+    return keys | linked_theme_pages(folder / "site"), (min(ids), max(ids))
 
 
 # Faults ------------------------------------------------------------------------------------

@@ -91,6 +91,9 @@ EXAMPLE = Article(
                     archived_at=dt.datetime(2022, 10, 21, 6, 30, 12, tzinfo=dt.UTC),
                     archive_url="https://web.archive.org/web/20221021063012id_/"
                     "https://ccre.org/en/actualites/view/4384"),
+    source="archive",
+    page_kind="news",
+    edition="en",
     extractor_version="0.1.0",
 )
 """One complete record (the founding page, abbreviated, as read from a web-archive capture;

@@ -50,3 +50,11 @@ class WordPressArchive:
         canonical = re.search(r'rel="canonical" href="([^"]+)"', html)
         assert canonical is not None
         return scraper.extract(html, canonical.group(1))
+
+
+def linked_theme_pages(site: Path) -> set[str]:
+    """Canonical URLs of the theme pages (/activites/view/N) the listing pages of a legacy
+    archive's ``site`` folder link to: a crawl fetches them beside the news items."""
+    listings = "".join(path.read_text("utf-8") for path in site.glob("*/actualites/*.html"))
+    return {f"https://ccre.org{path}"
+            for path in re.findall(r'href="(/(?:en|fr)/activites/view/\d+)"', listings)}

@@ -1,4 +1,4 @@
-"""The bundled demo archive crawled once per test session: 245 real records as JSONL, the
+"""The bundled demo archive crawled once per test session: 255 real records (245 news items, 10 theme pages) as JSONL, the
 realistic input of the export, dataset and stats tests."""
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from archives import LEGACY
+from archives import LEGACY, linked_theme_pages
 
 import json
 from pathlib import Path
@@ -22,13 +22,16 @@ def test_demo_crawls_every_item_of_the_bundled_archive(
     assert main(["demo", "--archive", str(ARCHIVE), "-o", str(out)]) == 0
     records = {record["canonical_url"]: record
                for record in map(json.loads, out.read_text("utf-8").splitlines())}
-    assert len(records) == len(items)
+    themes = {record["canonical_url"] for record in records.values()
+              if record["page_kind"] == "theme page"}
+    assert themes == linked_theme_pages(ARCHIVE / "site") and len(themes) == 10
+    assert len(records) == len(items) + len(themes)
     for item in items:
         record = records[f"https://ccre.org/{item['lang']}/actualites/view/{item['id']}"]
         assert (record["title"], record["published"], record["language"]) == (
             item["title"], item["published"], item["body_language"])
         assert "Développez vos ventes" not in record["text"]
-    assert "245 written" in capsys.readouterr().err
+    assert "255 written" in capsys.readouterr().err
 
 
 def test_demo_outside_the_repository_says_what_to_do(

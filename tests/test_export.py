@@ -143,10 +143,10 @@ def test_the_demo_crawl_round_trips_through_each_format(
         demo: Path, tmp_path: Path, to: str, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / f"demo.{to}"
     assert main(["export", str(demo), "--to", to, "-o", str(out)]) == 0
-    assert "245 records" in capsys.readouterr().err
+    assert "255 records" in capsys.readouterr().err
     read_back = READERS[to](out)
     by_url = {article.url: article for article in _jsonl(demo)}
-    assert len(read_back) == len(by_url) == 245
+    assert len(read_back) == len(by_url) == 255
     assert read_back == [by_url[article.url] for article in read_back]
 
 
@@ -168,7 +168,7 @@ def test_every_format_carries_provenance_as_columns(demo: Path, tmp_path: Path,
         rows = [dict(row) for row in connection.execute(
             "SELECT url, fetched_at, sha256, extractor_version FROM articles")]
         connection.close()
-    assert len(rows) == 245
+    assert len(rows) == 255
     for row in rows:
         assert all(row[column] for column in PROVENANCE), row
         assert len(str(row["sha256"])) == 64
@@ -225,7 +225,7 @@ def test_csv_opens_with_the_csv_module_one_row_per_article(demo: Path, tmp_path:
     assert main(["export", str(demo), "--to", "csv", "-o", str(out)]) == 0
     with out.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert len(rows) == 245
+    assert len(rows) == 255
     crumbs = json.loads(rows[0]["breadcrumbs"])
     assert crumbs[0]["name"] in ("Home", "Accueil")
     assert all(not row["topics"].startswith("[") for row in rows)  # readable lists
@@ -295,7 +295,7 @@ def test_sqlite_has_one_table_per_nested_list_keyed_to_the_article(database: Pat
     indexes = {name for (name,) in connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"articles_item", "articles_url", "quotes_speaker"} <= indexes
-    assert connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 245
+    assert connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 255
     speakers = connection.execute(
         "SELECT a.item_id, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id "
         "WHERE q.speaker IS NOT NULL").fetchall()

@@ -338,3 +338,43 @@ def test_extract_and_get_write_each_format(fmt: str, start: str, mirror: Mirror,
     assert "Bridges of Trust" in text
     if fmt == "tei":
         assert "<teiCorpus" in text and text.count("<TEI") == 1
+
+
+# Records researchers can tell apart: source, page_kind, edition; theme pages ---------------
+
+def test_an_english_body_under_fr_keeps_its_edition() -> None:
+    page = PAGES / "fr-article-corps-anglais.html"
+    record = scraper.extract(page.read_bytes(), "https://ccre.org/fr/actualites/view/3950")
+    assert (record.language, record.edition) == ("en", "fr")
+    assert (record.source, record.page_kind) == ("legacy", "news")
+
+
+@pytest.mark.parametrize(("site", "via", "sources", "kinds"), [
+    ("cemr", None, {"legacy"}, {"news", "press release", "brief", "theme page"}),
+    ("cemr", "wayback", {"archive"}, {"news"}),  # its three captures are articles
+    ("cemr-wp", None, {"wordpress"}, {"news", "press release"}),
+    ("platforma", None, {"wordpress"}, {"news", "statement", "event", "call", "partner news"}),
+])
+def test_every_demo_record_says_its_source_kind_and_edition(
+        site: str, via: str | None, sources: set[str], kinds: set[str], tmp_path: Path) -> None:
+    out = tmp_path / "demo.jsonl"
+    assert main(["demo", "--site", site, *(["--via", via] if via else []), "-o", str(out),
+                 "-q"]) == 0
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert {record["source"] for record in records} == sources
+    assert {record["page_kind"] for record in records} == kinds
+    for record in records:
+        path = record["url"].split("/", 3)[3]
+        expected = path[:2] if path[:3] in ("en/", "fr/", "es/") else "en"
+        assert record["edition"] == expected, record["url"]
+
+
+def test_theme_pages_are_exported_with_their_kind(records: Path, tmp_path: Path) -> None:
+    import csv
+    out = tmp_path / "records.csv"
+    assert main(["export", str(records), "-o", str(out)]) == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    themes = [row for row in rows if row["page_kind"] == "theme page"]
+    assert len(themes) == 10 and all("/activites/view/" in row["url"] for row in themes)
+    assert {row["source"] for row in rows} == {"legacy"}

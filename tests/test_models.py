@@ -17,9 +17,11 @@ CONTRACT_FIELDS = [
     "url", "canonical_url", "item_id", "language", "site_name", "title", "breadcrumbs",
     "section", "topics", "published", "published_raw", "dateline", "date_mentions",
     "paragraphs", "text", "lists", "goals_intro", "goals", "quotes", "previous_url", "next_url",
-    "translations", "same_as", "removed", "fetch", "extractor_version",
+    "translations", "same_as", "removed", "source", "page_kind", "edition", "fetch",
+    "extractor_version",
 ]
-"""Fields are added (dateline, same_as), never renamed or reordered."""
+"""Fields are added (dateline, same_as; source, page_kind, edition), never renamed or
+reordered."""
 
 
 def test_article_has_the_contract_fields_in_order() -> None:

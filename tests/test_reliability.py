@@ -35,6 +35,7 @@ import httpx
 import pytest
 
 import scraper
+from archives import linked_theme_pages
 from fixture_checks import FIXTURES
 from scraper.cli import main
 from scraper.config import FetchOptions
@@ -70,8 +71,10 @@ def mirror(archive: Path) -> Iterator[Mirror]:
 
 
 def _items(archive: Path) -> set[str]:
+    """The news items of the archive and the theme pages its listings link to."""
     return {f"https://ccre.org/{item['lang']}/actualites/view/{item['id']}"
-            for item in json.loads((archive / "items.json").read_text("utf-8"))}
+            for item in json.loads((archive / "items.json").read_text("utf-8"))} | \
+        linked_theme_pages(archive / "site")
 
 
 def _records(path: Path) -> list[dict[str, object]]:
@@ -164,7 +167,7 @@ def test_each_fault_meets_its_handling(mirror: Mirror, kind: str, outcome: str,
 def test_a_crawl_under_faults_loses_nothing_and_writes_nothing_twice(
         archive: Path, mirror: Mirror, tmp_path: Path) -> None:
     reference = tmp_path / "clean.jsonl"
-    assert _crawl(mirror, reference, CrawlState(":memory:")).written == 60
+    assert _crawl(mirror, reference, CrawlState(":memory:")).written == len(_items(archive))
     mirror.faults, mirror.log = FAULTS, []
     out, state = tmp_path / "faults.jsonl", CrawlState(":memory:")
     summary = _crawl(mirror, out, state)
@@ -176,7 +179,7 @@ def test_a_crawl_under_faults_loses_nothing_and_writes_nothing_twice(
     skipped = {row.item: row.reason for row in state.with_status("skipped")}
     assert len(written) == len(set(written))  # 0 duplicated
     assert set(written) | failed | set(skipped) == _items(archive)  # 0 lost
-    assert len(written) + len(failed) + len(skipped) == 60
+    assert len(written) + len(failed) + len(skipped) == len(_items(archive))
     assert summary.failed == len(failures) > 0
     assert all(row["reason"] for row in failures)
     assert all(reason and ("not HTML" in reason or "foreign host" in reason)
@@ -202,6 +205,7 @@ def test_items_refused_for_their_answer_are_listed_in_failures(mirror: Mirror,
     mirror.faults = Faults(rate=1.0, kinds=("content-type", "foreign-redirect"))
     out = tmp_path / "records.jsonl"
     _crawl(mirror, out, CrawlState(":memory:"))
+    # The listings are refused too: only the enumerated news items are known to fail.
     assert len(_records(out.with_suffix(".failures.jsonl"))) == 60
 
 
@@ -257,7 +261,7 @@ def test_sigkill_at_random_moments_then_resume_gives_the_uninterrupted_records(
         finished = subprocess.run(command + ["--resume"], capture_output=True, timeout=120)
     assert finished.returncode == 0, finished.stderr
     killed = _records(out)
-    assert len(killed) == 60
+    assert len(killed) == len(_items(archive))
     assert _without_fetch_time(killed) == _without_fetch_time(_records(reference))
 
 

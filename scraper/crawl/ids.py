@@ -43,6 +43,15 @@ def item_target(profile: SiteProfile, base_url: str, language: str, item_id: int
     return Target(url=url, key=profile.item_key(url), origin=origin)
 
 
+def other_target(profile: SiteProfile, base_url: str, language: str, kind: str,
+                 item_id: int) -> Target:
+    """A listed item of a kind that is not enumerated, at its canonical path on
+    ``base_url``."""
+    url = profile.urls.canonical_template.format(base=base_url.rstrip("/"), lang=language,
+                                                 kind=kind, id=item_id)
+    return Target(url=url, key=profile.item_key(url), origin="listed")
+
+
 def listing_urls(profile: SiteProfile, base_url: str, language: str,
                  pages: int = 1) -> list[str]:
     """The first ``pages`` pages of every listing of ``language``."""
@@ -67,9 +76,14 @@ def listed_targets(html: str, page_url: str, profile: SiteProfile,
             continue
         item = profile.parse_item_url(url)
         number = parse_count(item.item_id) if item is not None else None
-        if item is None or item.kind not in profile.urls.dated_kinds or number is None:
+        if item is None or number is None:
             continue
-        target = item_target(profile, base_url, item.language, number, "listed")
+        if item.kind in profile.urls.dated_kinds:
+            target = item_target(profile, base_url, item.language, number, "listed")
+        elif item.kind in profile.discovery.listed_kinds:  # a theme page, say
+            target = other_target(profile, base_url, item.language, item.kind, number)
+        else:
+            continue
         if target is not None:
             found.setdefault(target.key, target)
     return list(found.values())
@@ -97,11 +111,11 @@ async def discover_ids(fetcher: Fetcher, profile: SiteProfile, base_url: str,
                 listed.extend(listed_targets(html, result.page.final_url, profile, base_url))
             else:
                 logger.warning("listing %s: %s", url, result.reason)
-    if settings.first_id is not None:  # --ids is a strict filter: listed items too
-        listed = [target for target in listed if in_range(item_number(profile, target.url),
-                                                          settings.first_id, settings.last_id)]
-    numbers = [number for target in listed
-               if (number := item_number(profile, target.url)) is not None]
+    if settings.first_id is not None:  # --ids is a strict filter of news ids, listed too
+        listed = [target for target in listed if not is_dated(profile, target.url) or in_range(
+            item_number(profile, target.url), settings.first_id, settings.last_id)]
+    numbers = [number for target in listed if is_dated(profile, target.url)
+               and (number := item_number(profile, target.url)) is not None]
     newest = settings.last_id or newest_listed(numbers, profile.discovery.max_misses)
     first = settings.first_id if settings.first_id is not None else profile.discovery.first_id
     state.add((target.url, target.key, "listed") for target in listed
@@ -144,6 +158,12 @@ def newest_listed(numbers: list[int], max_misses: int) -> int:
     return kept[-1]
 
 
+def is_dated(profile: SiteProfile, url: str) -> bool:
+    """Whether ``url`` is an item of an enumerated (dated) kind: news, not a theme page."""
+    item = profile.parse_item_url(url)
+    return item is not None and item.kind in profile.urls.dated_kinds
+
+
 def in_range(number: int | None, first: int, last: int | None) -> bool:
     """Whether an item id is within ``--ids FIRST-LAST`` (``FIRST-``: no upper end)."""
     return number is not None and number >= first and (last is None or number <= last)
@@ -160,7 +180,8 @@ def extend_tail(profile: SiteProfile, base_url: str, settings: CrawlSettings,
     is past :func:`id_ceiling` of the newest). Returns the newest id now enumerated."""
     number = item_number(profile, url)
     misses = profile.discovery.max_misses
-    if number is None or settings.last_id or number + misses <= newest:
+    if number is None or settings.last_id or number + misses <= newest or \
+            not is_dated(profile, url):
         return newest
     ceiling = id_ceiling(newest, misses)
     if number > ceiling:  # an item far past the rest: fetched, not enumerated to

@@ -8,13 +8,13 @@ pages the profile does not lay out.
 
 from __future__ import annotations
 
-
 from scraper.document import Document
 from scraper.extract import wordpress
 from scraper.extract.breadcrumbs import extract_breadcrumbs
 from scraper.extract.dates import extract_date_mentions
 from scraper.extract.explain import explain_article, prose_languages
 from scraper.extract.goals import extract_goals
+from scraper.extract.kinds import edition, page_kind, record_source
 from scraper.extract.layouts import layout_reader
 from scraper.extract.meta import (
     ARTICLE_TYPES,
@@ -27,8 +27,8 @@ from scraper.extract.meta import (
 )
 from scraper.extract.quotes import extract_quotes
 from scraper.extract.selectors import apply_selectors
-from scraper.records import Article, Breadcrumb, Dateline, FetchInfo, RemovedBlock
 from scraper.profiles import SiteProfile
+from scraper.records import Article, Breadcrumb, Dateline, FetchInfo, RemovedBlock
 
 __all__ = ["explain_article", "extract_article"]
 
@@ -103,6 +103,9 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         translations=extract_translations(document, profile, language),
         removed=[RemovedBlock(text=each.text, reason=each.reason)
                  for each in (*document.removed, *reading.removed)],
+        source=record_source(profile, fetch),
+        page_kind=page_kind(profile, document.url, breadcrumbs, section, topics),
+        edition=edition(profile, document.url),
         fetch=fetch,
         extractor_version=version,
     )

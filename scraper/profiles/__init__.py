@@ -83,6 +83,9 @@ class DiscoveryRules(BaseModel):
     """The first id enumerated."""
     max_misses: int = Field(default=50, ge=1)
     """After the newest id seen, ids are enumerated until this many in a row are missing."""
+    listed_kinds: tuple[str, ...] = ()
+    """Other kinds of item (the item_path's `kind`) crawled when a listing page links to
+    them, at their canonical path on the crawl's host: theme pages, say. Not enumerated."""
 
 
 class HeaderLines(BaseModel):
@@ -187,6 +190,32 @@ class SpamRules(BaseModel):
     less."""
 
 
+class RecordRules(BaseModel):
+    """What a record says of its page beyond the page itself: which source it comes from and
+    what kind of page it is."""
+
+    model_config = _FROZEN
+    source: str = Field(default="web", min_length=1, description=(
+        'the record\'s `source`: "legacy" (the old site), "wordpress" (a WordPress site), '
+        '"web" (any page); a page read from a web archive says "archive" whatever this is'))
+    kinds: dict[str, str] = Field(default={}, description=(
+        "the record's `page_kind`: kind name = regex, tried in order against the page's URL "
+        "path, its breadcrumbs (names and URL paths), section and topics, one per line (^ "
+        "and $ match at each line; case-insensitive); the first that matches names the kind"))
+    default_kind: str | None = Field(default=None, description=(
+        "the `page_kind` when no regex of `kinds` matches (none: null)"))
+
+    @field_validator("kinds")
+    @classmethod
+    def _patterns(cls, value: dict[str, str]) -> dict[str, str]:
+        for kind, pattern in value.items():
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"kinds.{kind}: invalid regex {pattern!r}: {error}") from None
+        return value
+
+
 class SelectorRules(BaseModel):
     """CSS selectors that override what the layout finds, one field each: a user whose live
     pages differ from our models fixes a field with one line (``title = "h1.entry-title"``).
@@ -279,6 +308,8 @@ class SiteProfile(BaseModel):
     """Injected spam: known lines and the score threshold."""
     wordpress: WordPressRules = WordPressRules()
     """Where a WordPress site publishes (the ``wordpress`` discovery and layout read it)."""
+    record: RecordRules = RecordRules()
+    """The record's `source` and `page_kind`."""
 
     @model_validator(mode="before")
     @classmethod
@@ -362,10 +393,14 @@ class CompiledSite:
     """Word of an id/class -> the furniture it marks."""
     breadcrumb_roots: tuple[str, ...]
     """Case-folded."""
+    kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    """[record] kinds, in order."""
 
     @classmethod
     def of(cls, profile: SiteProfile) -> CompiledSite:
         return cls(
+            kinds=tuple((kind, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
+                        for kind, pattern in profile.record.kinds.items()),
             item_path=_compile(profile.urls.item_path),
             category_date=_compile(profile.dates.category_date),
             dateline=_compile(profile.dates.dateline),

@@ -243,6 +243,25 @@ class Article(BaseModel):
     removed: list[RemovedBlock] = Field(
         default_factory=list, description="Blocks dropped from the article area, with reasons."
     )
+    source: str | None = Field(
+        default=None,
+        description='Where the page comes from: "legacy" (the old site, ccre.org), "archive" '
+        '(a web-archive capture of it), "wordpress" (a WordPress site: ccre-cemr.org, '
+        'PLATFORMA), "web" (any other page); from the site profile.',
+    )
+    page_kind: str | None = Field(
+        default=None,
+        description='What kind of page it is, by the site profile\'s [record] kinds: "news", '
+        '"press release", "brief", "theme page", "statement", "event"...; null when the '
+        "profile does not say.",
+    )
+    edition: LanguageCode | None = Field(
+        default=None,
+        description="The language edition the URL names (/en/, /fr/, a WordPress /fr/ "
+        "prefix, the site's default language when the URL names none); `language` is the "
+        "body's own. Items are (item_id, edition), even when an English body sits under "
+        "/fr/.",
+    )
     fetch: FetchInfo | None = Field(
         default=None, description="Fetch details; null for pages read from files."
     )
