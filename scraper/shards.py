@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scraper.errors import ConfigError
+from scraper.errors import ConfigError, ProfileError
 from scraper.records import Article
 from scraper.document import Page
-from scraper.crawl.warc import read_warc_pages
+from scraper.crawl.warc import read_warc_pages, warc_profile
 from scraper.api import extract_page, resolve_profile
 from scraper.profiles import SiteProfile, load_profile
 
@@ -33,11 +34,22 @@ LOCAL = "local"
 """The ``address`` of :func:`connect_dask` that starts a cluster on this machine."""
 
 
+logger = logging.getLogger(__name__)
+
 def extract_warc(path: Path | str, *, profile: SiteProfile | str | Path | None = None,
                  workers: int = 1) -> Iterator[Article]:
     """Records of every HTML response in a WARC file (offline re-extraction), in file order.
     ``workers`` > 1 extracts on that many processes (extraction is a pure function of the
     page, so it maps over processes, or over shards on a cluster, unchanged)."""
+    if profile is None:  # the profile the crawl named in the file's warcinfo, if any
+        named = warc_profile(path)
+        if named is not None:
+            try:
+                profile = load_profile(named)
+                logger.info("%s: read with the profile its crawl used: %s", path, named)
+            except ProfileError as error:
+                logger.warning("%s: its crawl used the profile %s, not usable here (%s): "
+                               "pass --profile", path, named, error)
     if workers <= 1:
         for page in read_warc_pages(path):
             yield extract_page(page, resolve_profile(page.final_url, profile))

@@ -179,7 +179,9 @@ def test_warc_workers_use_a_loaded_profile(mirror: Mirror, tmp_path: Path) -> No
     alone = list(extract_warc(warc, profile=cemr, workers=1))
     assert list(extract_warc(warc, profile=cemr, workers=2)) == alone
     assert [article.item_id for article in alone] != [
-        article.item_id for article in extract_warc(warc, workers=1)]
+        article.item_id for article in extract_warc(warc, profile="generic", workers=1)]
+    # Without a profile, the one the crawl named in the WARC's warcinfo (cemr) is used.
+    assert list(extract_warc(warc, workers=1)) == alone
 
 
 def test_python_api_crawls_and_fetches(mirror: Mirror, site: tuple[Path, set[str]]) -> None:

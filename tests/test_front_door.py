@@ -378,3 +378,19 @@ def test_theme_pages_are_exported_with_their_kind(records: Path, tmp_path: Path)
     themes = [row for row in rows if row["page_kind"] == "theme page"]
     assert len(themes) == 10 and all("/activites/view/" in row["url"] for row in themes)
     assert {row["source"] for row in rows} == {"legacy"}
+
+
+def test_extract_of_a_mirror_crawls_warc_reads_it_with_the_crawls_profile(
+        mirror: Mirror, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    crawled, warc = tmp_path / "crawl.jsonl", tmp_path / "pages.warc.gz"
+    assert main(["crawl", "--base-url", mirror.base_url, "-o", str(crawled), "--delay", "0",
+                 "--ids", "4384-4390", "--lang", "en", "--warc", str(warc)]) == 0
+    out = tmp_path / "again.jsonl"
+    assert main(["extract", str(warc), "-o", str(out)]) == 0  # no --profile
+    def comparable(path: Path) -> dict[str, dict[str, object]]:
+        records = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        return {record["canonical_url"]: {key: value for key, value in record.items()
+                                          if key != "fetch"} for record in records}
+    again, first = comparable(out), comparable(crawled)
+    assert again == first and len(first) == 3
+    assert all(record["item_id"] for record in again.values())

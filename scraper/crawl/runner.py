@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from importlib.metadata import PackageNotFoundError, version
 import logging
 import os
 from collections import deque
@@ -440,7 +441,9 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
     """Crawl and write: records to ``output`` (JSONL, one line each, exactly once across
     kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end."""
     summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures)
-    warc_writer = WarcPageWriter(warc, user_agent=options.full_user_agent) if warc else None
+    warc_writer = WarcPageWriter(
+        warc, user_agent=options.full_user_agent, profile=_profile_reference(settings.site),
+        software=f"scraper {settings_version()}") if warc else None
     try:
         with JsonlWriter(output, append=append) as writer:
             async for event in crawl_events(settings, read, state=state, options=options,
@@ -472,6 +475,20 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
             except ScraperError as error:  # never mask the error that stopped the crawl
                 logger.error("%s", error)
     return summary
+
+
+def _profile_reference(site: str | Path) -> str:
+    """How a WARC names the crawl's profile: a bundled name, or a .toml file's full path."""
+    path = Path(site)
+    return str(path.resolve()) if path.suffix == ".toml" else str(site)
+
+
+def settings_version() -> str:
+    """The installed version, for the WARC's warcinfo."""
+    try:
+        return version("scraper")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def write_failures(state: CrawlState, path: Path) -> int:

@@ -27,7 +27,8 @@ class WarcPageWriter:
     """Writes each fetched page as a WARC request + response pair (gzip members, so a
     resumed crawl appends to the same file)."""
 
-    def __init__(self, path: Path | str, *, user_agent: str) -> None:
+    def __init__(self, path: Path | str, *, user_agent: str, profile: str | None = None,
+                 software: str = "scraper") -> None:
         self.path = Path(path)
         self.user_agent = user_agent
         try:
@@ -35,6 +36,17 @@ class WarcPageWriter:
         except OSError as error:
             raise ExportError(f"cannot write {self.path}: {error.strerror or error}") from error
         self.writer = WARCWriter(self.handle, gzip=True)
+        if profile is not None:  # each run (a resume too) says what read its pages
+            self._write_info(profile, software)
+
+    def _write_info(self, profile: str, software: str) -> None:
+        """A warcinfo record naming the site profile the crawl read its pages with, so that
+        ``scraper extract`` of this file reads them the same way without ``--profile``."""
+        fields = {"software": software, "format": "WARC File Format 1.1",
+                  PROFILE_FIELD: profile}
+        record = self.writer.create_warcinfo_record(self.path.name, fields)
+        self.writer.write_record(record)
+        self.handle.flush()
 
     def write(self, page: Page) -> None:
         date = page.fetched_at.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -69,6 +81,28 @@ class WarcPageWriter:
 
 
 _REASONS = {200: "OK", 203: "Non-Authoritative Information"}
+PROFILE_FIELD = "scraper-profile"
+"""The warcinfo field naming the crawl's site profile (a bundled name or a .toml path)."""
+
+
+def warc_profile(path: Path | str) -> str | None:
+    """The site profile a crawl wrote into the WARC file's warcinfo (the last one before the
+    first page), or None (a WARC from elsewhere, or an older crawl)."""
+    found = None
+    try:
+        with Path(path).open("rb") as handle:
+            for record in ArchiveIterator(handle):
+                if record.rec_type == "warcinfo":
+                    text = record.content_stream().read(65536).decode("utf-8", "replace")
+                    for line in text.splitlines():
+                        name, _, value = line.partition(":")
+                        if name.strip() == PROFILE_FIELD and value.strip():
+                            found = value.strip()
+                elif record.rec_type in ("response", "request"):
+                    break
+    except (OSError, ArchiveLoadFailed, EOFError, zlib.error):
+        return None
+    return found
 
 
 def _path_of(url: str) -> str:
@@ -138,4 +172,4 @@ def read_warc_pages(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> 
                               f"({type(error).__name__}: {error})") from None
 
 
-__all__ = ["WarcPageWriter", "read_warc_pages"]
+__all__ = ["PROFILE_FIELD", "WarcPageWriter", "read_warc_pages", "warc_profile"]
