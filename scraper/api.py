@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
@@ -257,20 +257,26 @@ async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
                     failures: Path | None, warc: Path | None = None, append: bool = False,
                     options: FetchOptions = DEFAULT_FETCH_OPTIONS,
                     on_event: Callable[[CrawlEvent, CrawlSummary], None] | None = None,
-                    client: httpx.AsyncClient | None = None) -> CrawlSummary:
+                    client: httpx.AsyncClient | None = None,
+                    on_discovered: Callable[[int], None] | None = None) -> CrawlSummary:
     """Crawl and write (:func:`scraper.crawl.runner.run_crawl`, pages read by
     :func:`extract`): records to ``output`` (JSONL, exactly once across kills and resumes),
     raw pages to ``warc``, failures to ``failures`` at the end."""
     return await runner.run_crawl(settings, extract, output=output, state=state,
                                   failures=failures, warc=warc, append=append,
-                                  options=options, on_event=on_event, client=client)
+                                  options=options, on_event=on_event, client=client,
+                                  on_discovered=on_discovered)
 
 
 def export_records(source: Path | str, output: Path | str, *, to: str,
                    since: dt.date | None = None, until: dt.date | None = None,
-                   bom: bool = False) -> DatasetSummary:
+                   bom: bool = False,
+                   on_total: Callable[[int], None] | None = None,
+                   on_record: Callable[[], None] | None = None) -> DatasetSummary:
     """Tidy the records of a JSONL file (deduplicated, translations linked, ``since`` /
-    ``until`` on ``published``, ordered) and write them to ``output`` in format ``to``."""
+    ``until`` on ``published``, ordered) and write them to ``output`` in format ``to``.
+    ``on_total`` hears how many records will be written once they are tidied,
+    ``on_record`` each one as it goes (a progress bar)."""
     check_export(to, output, bom=bom)
     if str(output) != "-" and Path(output).resolve() == Path(source).resolve():
         raise InputError(f"{output} is the input: choose another output file (-o)")
@@ -278,8 +284,19 @@ def export_records(source: Path | str, output: Path | str, *, to: str,
     if workdir is not None and not workdir.is_dir():
         raise InputError(f"cannot write {output}: no folder {workdir}")
     with open_dataset(source, since=since, until=until, workdir=workdir) as dataset:
-        write_records(dataset.records(), output, to=to, bom=bom)
+        records = dataset.records()
+        if on_total is not None and since is None and until is None:  # a window: unknown
+            on_total(dataset.summary.read - dataset.summary.duplicates)
+        if on_record is not None:
+            records = _heard(records, on_record)
+        write_records(records, output, to=to, bom=bom)
         return dataset.summary
+
+
+def _heard(records: Iterator[Article], on_record: Callable[[], None]) -> Iterator[Article]:
+    for record in records:
+        on_record()
+        yield record
 
 
 def dataset_stats(source: Path | str, *, since: dt.date | None = None,

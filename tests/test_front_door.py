@@ -5,6 +5,7 @@ get -i, export by extension, --ids strict, crawl --list). Each test failed befor
 from __future__ import annotations
 
 import json
+import re
 import resource
 import shutil
 import signal
@@ -394,3 +395,51 @@ def test_extract_of_a_mirror_crawls_warc_reads_it_with_the_crawls_profile(
     again, first = comparable(out), comparable(crawled)
     assert again == first and len(first) == 3
     assert all(record["item_id"] for record in again.values())
+
+
+# Progress: on a terminal only, with the total -----------------------------------------------
+
+def _on_a_terminal(arguments: list[str]) -> tuple[int, str, str]:
+    """Run the CLI with stderr on a pseudo-terminal: (exit code, stdout, what the terminal
+    showed, escape sequences removed)."""
+    import os
+    import pty
+    import re
+    master, slave = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "scraper", *arguments],
+                               stdout=subprocess.PIPE, stderr=slave,
+                               env={**os.environ, "COLUMNS": "160", "TERM": "xterm"})
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    out, _ = process.communicate(timeout=60)
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))
+    text = text.replace("\r", "\n")
+    return process.returncode, out.decode("utf-8"), text
+
+
+def test_progress_shows_totals_on_a_terminal_and_nothing_else_off_it(
+        mirror: Mirror, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    urls = [f"{mirror.base_url}/en/actualites/view/{number}" for number in (4384, 4385)]
+    code, _, shown = _on_a_terminal(["get", *urls, "-o", str(tmp_path / "a.jsonl")])
+    assert code == 0 and "2/2 URLs" in shown
+    code, _, shown = _on_a_terminal(["crawl", "--base-url", mirror.base_url, "-o",
+                                     str(tmp_path / "b.jsonl"), "--delay", "0", "--ids",
+                                     "4384-4390", "--lang", "en"])
+    assert code == 0
+    assert re.search(r"\b7/7 URLs \(3 written, 0 failed\)", shown), shown[-2000:]
+    assert "/?" not in shown
+    code, _, shown = _on_a_terminal(["export", str(tmp_path / "b.jsonl"), "-o",
+                                     str(tmp_path / "b.csv")])
+    assert code == 0 and "3/3 records" in shown
+    # Not a terminal: the closing line only.
+    assert main(["get", *urls, "-o", str(tmp_path / "c.jsonl")]) == 0
+    assert capsys.readouterr().err == "scraper get: 2 written, 0 failed\n"

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from scraper.api import CrawlEvent, CrawlSettings, CrawlSummary, open_crawl, run_crawl
-from scraper.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, closing_line
+from scraper.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Bar, closing_line
 from scraper.cli.parser import WAYBACK_DELAY, fetch_options
 from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
 from scraper.crawl.runner import discover_only
@@ -103,12 +103,12 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
                       failures: Path, warc: str | None, append: bool, options: FetchOptions,
                       resume_hint: str | None, label: str = "crawl") -> int:
     started = time.monotonic()
-    with _progress(state.counts()["pending"]) as on_event:
+    with _progress(state) as (on_event, on_discovered):
         try:
             summary = asyncio.run(run_crawl(
                 settings, output=output, state=state, failures=failures,
                 warc=Path(warc) if warc else None, append=append, options=options,
-                on_event=on_event))
+                on_event=on_event, on_discovered=on_discovered))
         except KeyboardInterrupt:
             state.close()
             hint = f"; resume with: {resume_hint}" if resume_hint else ""
@@ -135,32 +135,27 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
 
 
 @contextlib.contextmanager
-def _progress(total: int) -> Iterator[Callable[[CrawlEvent, CrawlSummary], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (TextColumn("crawl"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[failed]} failed, {task.fields[rate]:.1f}/s"),
-               TimeRemainingColumn())
-    with Progress(*columns, transient=True) as progress:
-        task = progress.add_task("crawl", total=total or None, failed=0, rate=0.0)
-        started = time.monotonic()
+def _progress(state: CrawlState) -> Iterator[tuple[Callable[[CrawlEvent, CrawlSummary], None],
+                                                   Callable[[int], None]]]:
+    """The crawl's bar: URLs done of those to fetch (known once discovery is done, read
+    again as the id range grows, at most once a second), written and failed beside it."""
+    with Bar("crawl", "URLs", extra="({task.fields[written]} written, {task.fields[failed]} "
+             "failed)") as bar:
+        seen, checked = [0], [0.0]
 
         def update(event: CrawlEvent, summary: CrawlSummary) -> None:
-            elapsed = max(time.monotonic() - started, 1e-6)
-            progress.update(task, advance=1, failed=summary.failed,
-                            rate=summary.written / elapsed)
+            seen[0] += 1
+            now = time.monotonic()
+            if now - checked[0] >= 1.0:  # done before this one + still pending (this one too)
+                checked[0] = now
+                bar.set_total(seen[0] - 1 + state.counts()["pending"])
+            bar.advance(written=summary.written, failed=summary.failed)
 
-        yield update
+        def discovered(pending: int) -> None:
+            checked[0] = time.monotonic()
+            bar.set_total(pending)
+
+        yield update, discovered
 
 
 def demo_command(arguments: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from scraper.api import dataset_stats, explain, export_records, extract, fetch_articles
-from scraper.cli.common import EXIT_FAILED, EXIT_OK, closing_line, write
+from scraper.cli.common import EXIT_FAILED, EXIT_OK, Bar, closing_line, write
 from scraper.cli.parser import fetch_options, format_of
 from scraper.dataset.export import EXPORT_FORMATS
 from scraper.errors import FetchError, ScraperError
@@ -71,11 +71,19 @@ def extract_command(arguments: argparse.Namespace) -> int:
         if warcs:
             articles = itertools.chain(articles, _warc_records(warcs, arguments, stack))
         handle = stack.enter_context(_text_output(arguments.output))
-        for piece in render_many(articles, fmt):
+        bar = stack.enter_context(Bar("extract", "records", total=None if warcs else
+                                      len(pages)))
+        for piece in render_many(_counted(articles, bar), fmt):
             handle.write(piece)
     if failed:
         closing_line(f"scraper extract: {len(failed)} of {len(pages)} pages failed")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _counted(articles: Iterator[Article], bar: Bar) -> Iterator[Article]:
+    for article in articles:
+        bar.advance()
+        yield article
 
 
 def _expand(sources: list[str]) -> list[str]:
@@ -189,13 +197,16 @@ def get_command(arguments: argparse.Namespace) -> int:
 
     async def fetch_all(keep: Callable[[Article], None]) -> int:
         failures = 0
-        async for outcome in fetch_articles(arguments.urls, profile=arguments.profile,
-                                            options=options):
-            if isinstance(outcome, FetchError):
-                print(f"scraper: failed: {outcome}", file=sys.stderr)
-                failures += 1
-            else:
-                keep(outcome)
+        with Bar("get", "URLs", total=len(arguments.urls),
+                 extra="({task.fields[failed]} failed)") as bar:
+            async for outcome in fetch_articles(arguments.urls, profile=arguments.profile,
+                                                options=options):
+                if isinstance(outcome, FetchError):
+                    print(f"scraper: failed: {outcome}", file=sys.stderr)
+                    failures += 1
+                else:
+                    keep(outcome)
+                bar.advance(failed=failures)
         return failures
 
     if fmt == "jsonl":  # each record written as it comes
@@ -216,8 +227,11 @@ def export_command(arguments: argparse.Namespace) -> int:
     output = arguments.output or str(_default_output(Path(arguments.records), arguments.to))
     check_output(output, overwrite=arguments.overwrite)
     started = time.monotonic()
-    summary = export_records(arguments.records, output, to=arguments.to,
-                             since=arguments.since, until=arguments.until, bom=arguments.bom)
+    with Bar("export", "records") as bar:
+        summary = export_records(arguments.records, output, to=arguments.to,
+                                 since=arguments.since, until=arguments.until,
+                                 bom=arguments.bom, on_total=bar.set_total,
+                                 on_record=bar.advance)
     closing_line(f"scraper export: {summary.line()} in {time.monotonic() - started:.1f} s -> "
              f"{'stdout' if output == '-' else output}")
     return EXIT_OK

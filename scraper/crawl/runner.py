@@ -193,7 +193,9 @@ async def discover_only(settings: CrawlSettings, *, state: CrawlState,
 
 async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: CrawlState,
                        options: FetchOptions = DEFAULT_FETCH_OPTIONS,
-                       client: httpx.AsyncClient | None = None) -> AsyncIterator[CrawlEvent]:
+                       client: httpx.AsyncClient | None = None,
+                       on_discovered: Callable[[int], None] | None = None
+                       ) -> AsyncIterator[CrawlEvent]:
     """Discover, fetch and read the archive (``read``: a page's HTML and URL to its record),
     yielding one event per URL. The state is updated after each event is consumed, so a
     consumer that writes the record before asking for the next one never loses it;
@@ -201,6 +203,8 @@ async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: Craw
     plan = _plan(settings)
     async with Fetcher(options, allowed_hosts=plan.hosts, client=client) as fetcher:
         await _discover(plan, fetcher, settings, state)
+        if on_discovered is not None:  # the URLs this run will fetch (a progress bar)
+            on_discovered(state.counts()["pending"])
         crawler = _Crawler(fetcher, plan.profile, plan.base_url, settings, state, read)
         try:
             async for event in crawler.run():
@@ -437,9 +441,12 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
                     failures: Path | None, warc: Path | None = None, append: bool = False,
                     options: FetchOptions = DEFAULT_FETCH_OPTIONS,
                     on_event: Callable[[CrawlEvent, CrawlSummary], None] | None = None,
-                    client: httpx.AsyncClient | None = None) -> CrawlSummary:
+                    client: httpx.AsyncClient | None = None,
+                    on_discovered: Callable[[int], None] | None = None) -> CrawlSummary:
     """Crawl and write: records to ``output`` (JSONL, one line each, exactly once across
-    kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end."""
+    kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end.
+    ``on_discovered`` hears how many URLs are to fetch once discovery is done, ``on_event``
+    each URL done with."""
     summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures)
     warc_writer = WarcPageWriter(
         warc, user_agent=options.full_user_agent, profile=_profile_reference(settings.site),
@@ -447,7 +454,7 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
     try:
         with JsonlWriter(output, append=append) as writer:
             async for event in crawl_events(settings, read, state=state, options=options,
-                                            client=client):
+                                            client=client, on_discovered=on_discovered):
                 summary.requests += event.requests
                 if event.status == "done" and event.article is not None:
                     if warc_writer is not None and event.page is not None:
