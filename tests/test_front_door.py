@@ -443,3 +443,13 @@ def test_progress_shows_totals_on_a_terminal_and_nothing_else_off_it(
     # Not a terminal: the closing line only.
     assert main(["get", *urls, "-o", str(tmp_path / "c.jsonl")]) == 0
     assert capsys.readouterr().err == "scraper get: 2 written, 0 failed\n"
+
+
+def test_overwrite_never_removes_the_state_of_a_running_crawl(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from scraper.crawl.state import CrawlState
+    state = tmp_path / "o.jsonl.state.db"
+    running = CrawlState(state)  # another crawl holds it
+    assert main(["crawl", "-o", str(tmp_path / "o.jsonl"), "--overwrite"]) == 2
+    assert "in use by another crawl" in capsys.readouterr().err and state.exists()
+    running.close()

@@ -30,7 +30,7 @@ from scraper.crawl import wayback, wordpress
 from scraper.crawl.fetch import Fetcher, origin_text
 from scraper.crawl.ids import Target, discover_ids, extend_tail
 from scraper.crawl.settings import CrawlSettings
-from scraper.crawl.state import CrawlState
+from scraper.crawl.state import CrawlState, remove_state
 from scraper.crawl.warc import WarcPageWriter
 from scraper.crawl.wayback import ARCHIVE_BASE, ArchivedPage, archived_page, unreplay
 from scraper.crawl.wordpress import payload_page
@@ -411,8 +411,7 @@ def open_crawl(output: str, state_path: str | None, *, resume: bool,
     if resume and (output == "-" or state_file is None):
         raise ConfigError("--resume needs an output file (-o) and a state file (--state)")
     if overwrite and state_file is not None:
-        for leftover in (state_file, Path(f"{state_file}-wal"), Path(f"{state_file}-shm")):
-            leftover.unlink(missing_ok=True)
+        remove_state(state_file)
     state = CrawlState(state_file or ":memory:")
     written: set[str] = set()
     if resume:

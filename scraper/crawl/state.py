@@ -216,6 +216,19 @@ class CrawlState:
             self.db.execute("UPDATE urls SET status = 'pending' WHERE status = ?", (status,))
 
 
+def remove_state(path: Path) -> None:
+    """Remove a state file (and its WAL files) to start afresh; refused with one line while
+    another crawl holds it."""
+    if path.exists():
+        fd = _lock(path)
+        try:
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+
 def _lock(path: Path) -> int:
     """An exclusive lock on the state file (``flock``, separate from SQLite's own locks),
     held until :meth:`CrawlState.close`; one line when another crawl holds it."""
