@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 import httpx
 from pydantic import ValidationError
 
+from scraper.budget import check as check_budget
 from scraper.charset import decode_html
 from scraper.clean import clean_html
 from scraper.config import (
@@ -39,8 +40,12 @@ from scraper.crawl.settings import CrawlSettings
 from scraper.crawl.state import CrawlState
 from scraper.crawl.wayback import archived_page
 from scraper.dataset.export import check_export, write_records
-from scraper.dataset.tidy import DatasetStats, DatasetSummary, compute_stats, open_dataset
-from scraper.budget import check as check_budget
+from scraper.dataset.tidy import (
+    DatasetStats,
+    DatasetSummary,
+    compute_stats,
+    open_dataset,
+)
 from scraper.document import Page
 from scraper.errors import FetchError, InputError, RecordError
 from scraper.extract import explain_article, extract_article

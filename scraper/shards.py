@@ -14,17 +14,17 @@ import contextlib
 import itertools
 import logging
 import os
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scraper.errors import ConfigError, ProfileError
-from scraper.records import Article
-from scraper.document import Page
-from scraper.crawl.warc import read_warc_pages, warc_profile
 from scraper.api import extract_page, resolve_profile
+from scraper.crawl.warc import read_warc_pages, warc_profile
+from scraper.document import Page
+from scraper.errors import ConfigError, ProfileError
 from scraper.profiles import SiteProfile, load_profile
+from scraper.records import Article
 
 if TYPE_CHECKING:
     from distributed import Client, Future

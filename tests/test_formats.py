@@ -114,14 +114,14 @@ def test_an_unknown_format_is_an_export_error() -> None:
 
 
 @pytest.mark.parametrize("slug", [QUOTES, FRENCH, NO_TITLE])
-@pytest.mark.parametrize("fmt", ["json", "jsonl"])
-def test_json_holds_the_record(fmt: str, slug: str) -> None:
+@pytest.mark.parametrize("format_name", ["json", "jsonl"])
+def test_json_holds_the_record(format_name: str, slug: str) -> None:
     article = record(slug)
-    text = render(article, fmt)
+    text = render(article, format_name)
     assert json.loads(text) == json.loads(article.model_dump_json())
     assert Article.model_validate_json(text) == article
     assert text.endswith("}\n")
-    assert (text.count("\n") == 1) is (fmt == "jsonl")
+    assert (text.count("\n") == 1) is (format_name == "jsonl")
 
 
 def test_json_is_pretty_and_keeps_non_ascii() -> None:

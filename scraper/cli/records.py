@@ -52,7 +52,7 @@ def extract_command(arguments: argparse.Namespace) -> int:
         check_output(arguments.output, overwrite=arguments.overwrite, stream=True)
     if arguments.profile is not None:
         load_profile(arguments.profile)  # a bad profile: one line, before any page
-    fmt = arguments.format or ("json" if single else "jsonl")
+    format_name = arguments.format or ("json" if single else "jsonl")
     if single:  # one page: its problem is the command's, one line and exit 2
         data = read_page(pages[0], stdin=sys.stdin.buffer)
         named = arguments.url or url_from_page(data)
@@ -63,7 +63,7 @@ def extract_command(arguments: argparse.Namespace) -> int:
         if arguments.explain:
             write(explain(data, url, profile=arguments.profile).text(), arguments.output)
         else:
-            write(render(extract(data, url, profile=arguments.profile), fmt), arguments.output)
+            write(render(extract(data, url, profile=arguments.profile), format_name), arguments.output)
         return EXIT_OK
     failed: list[str] = []
     with contextlib.ExitStack() as stack:
@@ -73,7 +73,7 @@ def extract_command(arguments: argparse.Namespace) -> int:
         handle = stack.enter_context(_text_output(arguments.output))
         bar = stack.enter_context(Bar("extract", "records", total=None if warcs else
                                       len(pages)))
-        for piece in render_many(_counted(articles, bar), fmt):
+        for piece in render_many(_counted(articles, bar), format_name):
             handle.write(piece)
     if failed:
         closing_line(f"scraper extract: {len(failed)} of {len(pages)} pages failed")
@@ -193,7 +193,7 @@ def get_command(arguments: argparse.Namespace) -> int:
     arguments.urls = _urls_of(arguments)
     options = fetch_options(arguments)
     check_output(arguments.output, overwrite=arguments.overwrite, stream=True)
-    fmt = arguments.format or "jsonl"
+    format_name = arguments.format or "jsonl"
 
     async def fetch_all(keep: Callable[[Article], None]) -> int:
         failures = 0
@@ -209,14 +209,14 @@ def get_command(arguments: argparse.Namespace) -> int:
                 bar.advance(failed=failures)
         return failures
 
-    if fmt == "jsonl":  # each record written as it comes
+    if format_name == "jsonl":  # each record written as it comes
         with JsonlWriter(arguments.output, append=False) as writer:
             failed = asyncio.run(fetch_all(writer.write))
     else:  # rendered once all are had (one TEI corpus, one JSON array)
         got: list[Article] = []
         failed = asyncio.run(fetch_all(got.append))
         with _text_output(arguments.output) as handle:
-            for piece in render_many(got, fmt):
+            for piece in render_many(got, format_name):
                 handle.write(piece)
     closing_line(f"scraper get: {len(arguments.urls) - failed} written, {failed} failed")
     return EXIT_FAILED if failed else EXIT_OK

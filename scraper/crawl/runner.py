@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from importlib.metadata import PackageNotFoundError, version
 import logging
 import os
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit

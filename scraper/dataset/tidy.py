@@ -42,8 +42,8 @@ from pydantic import ValidationError
 
 from scraper.dataset.scratch import sweep
 from scraper.errors import InputError
-from scraper.records import Article
 from scraper.profiles import FALLBACK_PROFILE, profile_for_host
+from scraper.records import Article
 from scraper.text import load_json
 
 logger = logging.getLogger(__name__)

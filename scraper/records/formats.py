@@ -86,48 +86,48 @@ _Block = _Paragraph | ListBlock | _Quoted
 """One block of the body: a paragraph, a list or a quote."""
 
 
-def render(article: Article, fmt: str) -> str:
-    """``article`` as text in format ``fmt`` (one of :data:`FORMATS`), ending in a newline.
+def render(article: Article, format_name: str) -> str:
+    """``article`` as text in format ``format_name`` (one of :data:`FORMATS`), ending in a newline.
 
     Raises :class:`~scraper.errors.ExportError` for an unknown format."""
-    _check_format(fmt)
-    if fmt in ("json", "jsonl"):
-        return _json(article, indent=2 if fmt == "json" else None) + "\n"
-    if fmt == "txt":
+    _check_format(format_name)
+    if format_name in ("json", "jsonl"):
+        return _json(article, indent=2 if format_name == "json" else None) + "\n"
+    if format_name == "txt":
         return _txt(article)
-    if fmt == "md":
+    if format_name == "md":
         return _markdown(article)
     return _xml_text(_tei(article, id_prefix=""))
 
 
-def render_many(articles: Iterable[Article], fmt: str) -> Iterator[str]:
-    """``articles`` as one text in format ``fmt``, yielded in pieces as the records come:
+def render_many(articles: Iterable[Article], format_name: str) -> Iterator[str]:
+    """``articles`` as one text in format ``format_name``, yielded in pieces as the records come:
     a JSON array, JSON lines, txt or md records with separators, or one ``<teiCorpus>``.
     No records yield nothing, but ``[]`` in json.
 
     Raises :class:`~scraper.errors.ExportError` for an unknown format."""
-    _check_format(fmt)
+    _check_format(format_name)
     count = 0
     for count, article in enumerate(articles, start=1):
-        yield _piece(article, fmt, count)
-    if fmt == "json":
+        yield _piece(article, format_name, count)
+    if format_name == "json":
         yield "\n]\n" if count else "[]\n"
-    elif fmt == "tei" and count:
+    elif format_name == "tei" and count:
         yield "</teiCorpus>\n"
 
 
-def _piece(article: Article, fmt: str, number: int) -> str:
-    """Record ``number`` (from 1) of a stream, with what precedes it in ``fmt``."""
+def _piece(article: Article, format_name: str, number: int) -> str:
+    """Record ``number`` (from 1) of a stream, with what precedes it in ``format_name``."""
     first = number == 1
-    if fmt == "json":
+    if format_name == "json":
         record = _json(article, indent=2).replace("\n", "\n  ")
         return ("[\n  " if first else ",\n  ") + record
-    if fmt == "tei":
+    if format_name == "tei":
         tree = _tei(article, id_prefix=f"record-{number}-")
         _indent(tree, level=1)
         return (_corpus_start() if first else "") + "  " + _serialise(tree) + "\n"
-    separator = {"txt": TXT_SEPARATOR, "md": MD_SEPARATOR}.get(fmt, "")
-    return ("" if first else separator) + render(article, fmt)
+    separator = {"txt": TXT_SEPARATOR, "md": MD_SEPARATOR}.get(format_name, "")
+    return ("" if first else separator) + render(article, format_name)
 
 
 def _json(article: Article, *, indent: int | None) -> str:
@@ -138,9 +138,9 @@ def _json(article: Article, *, indent: int | None) -> str:
             from error
 
 
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ExportError(f"unknown record format {fmt!r}: use one of {', '.join(FORMATS)}")
+def _check_format(format_name: str) -> None:
+    if format_name not in FORMATS:
+        raise ExportError(f"unknown record format {format_name!r}: use one of {', '.join(FORMATS)}")
 
 
 def _clean(text: str) -> str:
