@@ -89,8 +89,9 @@ def extract(
     """The record of one page.
 
     ``html`` may be bytes (decoded by ``charset``, the page's ``<meta>`` charset or
-    sniffing). ``url`` is where the page was read from; it selects the site profile unless
-    ``profile`` (a SiteProfile, a bundled name or a TOML path) is given.
+    sniffing). ``url`` is where the page was read from (an http(s) URL, or for a saved page
+    that names none its ``file:///`` URI); it selects the site profile unless ``profile`` (a
+    SiteProfile, a bundled name or a TOML path) is given.
     """
     url = check_url(url, allow_file=True)
     site = resolve_profile(url, profile)

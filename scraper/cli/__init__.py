@@ -1,7 +1,10 @@
 """Command line: parse arguments, call the pipeline, map the outcome to an exit code.
 
-Records go to stdout (or ``-o``), messages to stderr. Exit 0 on success, 1 when some items
-failed, 2 on a usage or input error, which is always one line that says what to do.
+Records go to stdout (or ``-o``), messages and progress bars to stderr. Exit 0 on success,
+1 when some items failed or were left pending (or nothing could be fetched), 2 on a usage or
+input error, which is always one line that says what to do. The commands live in
+:mod:`~scraper.cli.records` (extract, get, export, stats, schema) and
+:mod:`~scraper.cli.crawl` (crawl, demo); their grammar in :mod:`~scraper.cli.parser`.
 """
 
 from __future__ import annotations

@@ -139,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl_parser.add_argument("--lang", default="en,fr", help="languages (default: en,fr)")
     crawl_parser.add_argument("--max-items", type=_positive_int, help="stop after N records")
     crawl_parser.add_argument("--ids", type=_id_range,
-                              help="item id range FROM-TO or FROM- (default: from the "
-                              "profile's first id to past the newest listed one)")
+                              help="news item ids FROM-TO or FROM-, strictly: listed items "
+                              "outside are not crawled either (default: from the profile's "
+                              "first id to past the newest listed one)")
     crawl_parser.add_argument("--listing-pages", type=_positive_int, default=1,
                               help="listing pages read per listing to find items (default: 1)")
     crawl_parser.add_argument("--list", action="store_true",
