@@ -1082,8 +1082,8 @@ def listing_huge_id(arena: Arena) -> Findings:
 def robots_drip(arena: Arena) -> Findings:
     """robots.txt of 300 bytes sent 1 byte a second (each byte well inside the read
     timeout; 5 minutes in all), ``--retries 0``. Passes: the crawl ends within 75 s (the
-    fetcher's total timeout is 60 s), no traceback, every item written or given a reason
-    (or deferred, then resumed: as bomb-gzip-robots)."""
+    fetcher's robots.txt deadline is 20 s), no traceback, every item written or given a
+    reason (or deferred, then resumed: as bomb-gzip-robots)."""
     body = b"User-agent: *\nDisallow: /admin/\n".ljust(299, b"#") + b"\n"
     arena.site.routes["/robots.txt"] = lambda handler: handler.stream(
         200, [TEXT], (body[n:n + 1] for n in range(len(body))), length=len(body), pause=1.0)

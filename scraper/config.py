@@ -68,6 +68,9 @@ class FetchOptions(BaseModel):
     connect_timeout: float = Field(default=10.0, gt=0)
     read_timeout: float = Field(default=30.0, gt=0)
     total_timeout: float = Field(default=60.0, gt=0)
+    robots_timeout: float = Field(
+        default=20.0, gt=0, description="total deadline of one robots.txt request (a file "
+        "of 512 KiB at most: a slower answer is an outage, retried, then the host waits)")
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
     max_redirects: int = Field(default=5, ge=0, le=20)
     retries: int = Field(default=DEFAULT_RETRIES, ge=0, le=20)

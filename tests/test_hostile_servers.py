@@ -579,3 +579,23 @@ def test_pages_are_read_on_the_reading_thread_not_the_event_loop(mirror: Mirror,
     summary, _ = _run_crawl(mirror, tmp_path, read)
     assert summary.written == 4
     assert {name.split("_")[0] for name in threads} == {"scraper-read"}
+
+
+def test_robots_txt_has_a_shorter_deadline_than_pages() -> None:
+    server, stop = _drip_server(b"User-agent: *\nAllow: /\n" * 50, every=0.1)
+    port = server.getsockname()[1]
+    options = FetchOptions(delay=0.0, backoff=0.0, retries=0, total_timeout=30.0,
+                           robots_timeout=1.0, read_timeout=5.0)
+
+    async def run() -> FetchResult:
+        async with Fetcher(options, allowed_hosts=frozenset({f"127.0.0.1:{port}"})) as fetcher:
+            return await fetcher.fetch(f"http://127.0.0.1:{port}/page")
+
+    started = time.monotonic()
+    try:
+        result = asyncio.run(run())
+    finally:
+        stop.set()
+        server.close()
+    assert time.monotonic() - started < 3
+    assert result.outcome == "deferred" and "no answer within 1 s" in (result.reason or "")

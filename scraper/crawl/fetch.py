@@ -443,13 +443,14 @@ class Fetcher:
         robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
         attempts = self.options.retries + 1
         for attempt in range(attempts):
+            deadline = min(self.options.total_timeout, self.options.robots_timeout)
             try:
-                async with asyncio.timeout(self.options.total_timeout):
+                async with asyncio.timeout(deadline):
                     status, body = await self._get_robots(robots_url)
             except _Final as refused:  # a redirect off the crawl's hosts: retrying won't help
                 return None, f"robots.txt unreadable ({refused.reason})"
             except TimeoutError:
-                reason = f"no answer within {self.options.total_timeout:g} s"
+                reason = f"no answer within {deadline:g} s"
             except httpx.HTTPError as error:
                 reason = network_reason(error)
             else:
