@@ -12,11 +12,9 @@ import asyncio
 import concurrent.futures
 import contextvars
 import datetime as dt
-import functools
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -32,6 +30,7 @@ from scraper.config import (
     DEFAULT_FETCH_OPTIONS,
     CleanOptions,
     FetchOptions,
+    installed_version,
 )
 from scraper.crawl import runner
 from scraper.crawl.fetch import Fetcher
@@ -58,14 +57,8 @@ logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 
-@functools.cache
-def extractor_version() -> str:
-    """The installed package version, written into every record (read once: reading
-    package metadata costs more than extracting a small page)."""
-    try:
-        return version("scraper")
-    except PackageNotFoundError:
-        return "0+unknown"
+extractor_version = installed_version
+"""The installed package version, written into every record."""
 
 
 def resolve_profile(url: str, profile: SiteProfile | str | Path | None) -> SiteProfile:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from importlib.metadata import PackageNotFoundError, version
+
 from pydantic import BaseModel, ConfigDict, Field
 
 DEFAULT_MAX_ELEMENTS = 50_000
@@ -92,3 +95,14 @@ class FetchOptions(BaseModel):
 
 
 DEFAULT_FETCH_OPTIONS = FetchOptions()
+
+
+@functools.cache
+def installed_version() -> str:
+    """The installed package version: in every record (``extractor_version``) and in a
+    crawl's WARC (read once: reading package metadata costs more than extracting a small
+    page)."""
+    try:
+        return version("scraper")
+    except PackageNotFoundError:
+        return "0+unknown"

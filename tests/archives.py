@@ -58,3 +58,16 @@ def linked_theme_pages(site: Path) -> set[str]:
     listings = "".join(path.read_text("utf-8") for path in site.glob("*/actualites/*.html"))
     return {f"https://ccre.org{path}"
             for path in re.findall(r'href="(/(?:en|fr)/activites/view/\d+)"', listings)}
+
+
+def legacy_site(root: Path, items: dict[tuple[str, int], str]) -> Path:
+    """A small legacy-layout site under ``root``: fixture page NAME served as item
+    (language, id) for each entry of ``items``, and a robots.txt that allows everything."""
+    from fixture_checks import FIXTURES
+
+    for (language, number), page in items.items():
+        folder = root / language / "actualites" / "view"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{number}.html").write_bytes((FIXTURES / "pages" / f"{page}.html").read_bytes())
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
+    return root

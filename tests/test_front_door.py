@@ -16,10 +16,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-import scraper
+from archives import legacy_site
 from demo_crawl import demo_jsonl
 from fixture_checks import FIXTURES
+
+import scraper
 from scraper.cli import main
 from scraper.demo.mirror import Mirror
 
@@ -29,15 +30,10 @@ ITEMS = {("en", 4384): "seed-table", ("en", 4385): "en-brief-br-text",
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    for (language, number), page in ITEMS.items():
-        folder = root / language / "actualites" / "view"
-        folder.mkdir(parents=True, exist_ok=True)
-        shutil.copy(FIXTURES / "pages" / f"{page}.html", folder / f"{number}.html")
+    root = legacy_site(tmp_path / "site", ITEMS)
     (root / "en" / "actualites" / "index_actu.html").write_text(
         '<a href="/en/actualites/view/4385">a</a><a href="/en/actualites/view/4390">b</a>',
         "utf-8")
-    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
     return root
 
 

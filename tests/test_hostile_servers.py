@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from archives import legacy_site
+from fixture_checks import FIXTURES
 
 import scraper
-from fixture_checks import FIXTURES
 from scraper.cli import main
 from scraper.config import FetchOptions
 from scraper.crawl import runner
@@ -75,15 +76,9 @@ def _fetch(mirror: Mirror, path: str, options: FetchOptions = FAST,
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     """Items 4384 and 4385 in EN and FR, a robots.txt allowing all."""
-    root = tmp_path / "site"
-    for language, pages in (("en", ["seed-table", "en-brief-br-text"]),
-                            ("fr", ["fr-article-autonomie-locale", "fr-communique-charte-egalite"])):
-        folder = root / language / "actualites" / "view"
-        folder.mkdir(parents=True)
-        for number, page in enumerate(pages, start=4384):
-            shutil.copy(FIXTURES / "pages" / f"{page}.html", folder / f"{number}.html")
-    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n", "utf-8")
-    return root
+    return legacy_site(tmp_path / "site", {
+        ("en", 4384): "seed-table", ("en", 4385): "en-brief-br-text",
+        ("fr", 4384): "fr-article-autonomie-locale", ("fr", 4385): "fr-communique-charte-egalite"})
 
 
 @pytest.fixture

@@ -34,12 +34,13 @@ def write(text: str, path: Path | None) -> None:
 
 class Bar:
     """A progress bar on stderr (rich) when stderr is a terminal, nothing otherwise: one unit
-    per bar ("URLs", "pages", "records"), the total and ETA when known, extra fields after
-    the count. :meth:`advance` and :meth:`set_total` are no-ops without a terminal."""
+    per bar ("URLs", "pages", "records"), the total and ETA when known, then counts such as
+    "(3 written, 0 failed)" for ``counted`` (names given to :meth:`advance`).
+    :meth:`advance` and :meth:`set_total` are no-ops without a terminal."""
 
     def __init__(self, label: str, unit: str, total: int | None = None,
-                 extra: str = "") -> None:
-        self.label, self.unit, self.total, self.extra = label, unit, total, extra
+                 counted: tuple[str, ...] = ()) -> None:
+        self.label, self.unit, self.total, self.counted = label, unit, total, counted
         self.progress: Any = None
         self.task: Any = None
 
@@ -49,19 +50,16 @@ class Bar:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
+        counts = ", ".join(f"{{task.fields[{name}]}} {name}" for name in self.counted)
         columns = [TextColumn(self.label), BarColumn(), _count_column(),
-                   TextColumn(self.unit + (" " + self.extra if self.extra else "")),
+                   TextColumn(self.unit + (f" ({counts})" if counts else "")),
                    TextColumn("{task.fields[rate]:.1f}/s"), TimeRemainingColumn()]
         self.progress = Progress(*columns, transient=True, console=Console(stderr=True))
         self.progress.__enter__()
         self.task = self.progress.add_task(self.label, total=self.total, rate=0.0,
-                                           **self._fields())
+                                           **dict.fromkeys(self.counted, 0))
         self.started = time.monotonic()
         return self
-
-    def _fields(self) -> dict[str, object]:
-        names = [part.split("]")[0] for part in self.extra.split("{task.fields[")[1:]]
-        return dict.fromkeys(names, 0)
 
     def advance(self, count: int = 1, **fields: object) -> None:
         if self.progress is None:

@@ -139,8 +139,7 @@ def _progress(state: CrawlState) -> Iterator[tuple[Callable[[CrawlEvent, CrawlSu
                                                    Callable[[int], None]]]:
     """The crawl's bar: URLs done of those to fetch (known once discovery is done, read
     again as the id range grows, at most once a second), written and failed beside it."""
-    with Bar("crawl", "URLs", extra="({task.fields[written]} written, {task.fields[failed]} "
-             "failed)") as bar:
+    with Bar("crawl", "URLs", counted=("written", "failed")) as bar:
         seen, checked = [0], [0.0]
 
         def update(event: CrawlEvent, summary: CrawlSummary) -> None:

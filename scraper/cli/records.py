@@ -197,8 +197,7 @@ def get_command(arguments: argparse.Namespace) -> int:
 
     async def fetch_all(keep: Callable[[Article], None]) -> int:
         failures = 0
-        with Bar("get", "URLs", total=len(arguments.urls),
-                 extra="({task.fields[failed]} failed)") as bar:
+        with Bar("get", "URLs", total=len(arguments.urls), counted=("failed",)) as bar:
             async for outcome in fetch_articles(arguments.urls, profile=arguments.profile,
                                                 options=options):
                 if isinstance(outcome, FetchError):

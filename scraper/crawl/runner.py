@@ -16,7 +16,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -25,7 +24,7 @@ import httpx
 
 from scraper import budget
 from scraper.charset import decode_html
-from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
+from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions, installed_version
 from scraper.crawl import wayback, wordpress
 from scraper.crawl.fetch import Fetcher, origin_text
 from scraper.crawl.ids import Target, discover_ids, extend_tail
@@ -449,7 +448,7 @@ async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
     summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures)
     warc_writer = WarcPageWriter(
         warc, user_agent=options.full_user_agent, profile=_profile_reference(settings.site),
-        software=f"scraper {settings_version()}") if warc else None
+        software=f"scraper {installed_version()}") if warc else None
     try:
         with JsonlWriter(output, append=append) as writer:
             async for event in crawl_events(settings, read, state=state, options=options,
@@ -487,14 +486,6 @@ def _profile_reference(site: str | Path) -> str:
     """How a WARC names the crawl's profile: a bundled name, or a .toml file's full path."""
     path = Path(site)
     return str(path.resolve()) if path.suffix == ".toml" else str(site)
-
-
-def settings_version() -> str:
-    """The installed version, for the WARC's warcinfo."""
-    try:
-        return version("scraper")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def write_failures(state: CrawlState, path: Path) -> int:
