@@ -26,3 +26,11 @@ def clean_only(html: str, url: str | None = None) -> str:
     for the pages/s column (its F1 is 0 by construction)."""
     clean_html(html, url or "https://example.invalid/", PROFILE)
     return ""
+
+
+def record(html: str, url: str | None = None) -> str:
+    """The body text of the whole record (``scraper.extract`` with the generic profile):
+    the selection, then what leaves the body after it (contact blocks, image captions)."""
+    from scraper.api import extract as extract_record
+
+    return extract_record(html, url or "https://example.invalid/", profile=PROFILE).text

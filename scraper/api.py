@@ -46,6 +46,8 @@ from scraper.dataset.tidy import (
     open_dataset,
 )
 from scraper.document import Page
+from scraper.records.jsonl import read_documents
+from scraper.extract.files import read_file
 from scraper.errors import FetchError, InputError, RecordError
 from scraper.extract import explain_article, extract_article
 from scraper.extract.explain import Explanation
@@ -173,7 +175,7 @@ async def crawl(settings: CrawlSettings | None = None, *, state: Path | str | No
         async for event in runner.crawl_events(settings or CrawlSettings(), extract,
                                                state=crawl_state, options=options,
                                                client=client):
-            if event.article is not None:
+            if isinstance(event, CrawlEvent) and event.article is not None:
                 yield event.article
     finally:
         crawl_state.close()
@@ -260,23 +262,32 @@ async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
                     on_discovered: Callable[[int], None] | None = None) -> CrawlSummary:
     """Crawl and write (:func:`scraper.crawl.runner.run_crawl`, pages read by
     :func:`extract`): records to ``output`` (JSONL, exactly once across kills and resumes),
-    raw pages to ``warc``, failures to ``failures`` at the end."""
+    raw pages to ``warc``, failures to ``failures`` at the end; with
+    ``settings.documents``, the linked files as document records (read by
+    :func:`scraper.extract.files.read_file`) to ``OUT.documents.jsonl``."""
     return await runner.run_crawl(settings, extract, output=output, state=state,
                                   failures=failures, warc=warc, append=append,
                                   options=options, on_event=on_event, client=client,
-                                  on_discovered=on_discovered)
+                                  on_discovered=on_discovered, read_file=read_file)
 
 
 def export_records(source: Path | str, output: Path | str, *, to: str,
                    since: dt.date | None = None, until: dt.date | None = None,
-                   bom: bool = False,
+                   bom: bool = False, documents: Path | str | None = None,
                    on_total: Callable[[int], None] | None = None,
                    on_record: Callable[[], None] | None = None) -> DatasetSummary:
     """Tidy the records of a JSONL file (deduplicated, translations linked, ``since`` /
-    ``until`` on ``published``, ordered) and write them to ``output`` in format ``to``.
+    ``until`` on ``published``, ordered) and write them to ``output`` in format ``to``;
+    ``documents``: the document records of ``crawl --documents``, whose files fill the
+    SQLite ``documents`` table (SQLite only).
     ``on_total`` hears how many records will be written once they are tidied,
     ``on_record`` each one as it goes (a progress bar)."""
     check_export(to, output, bom=bom)
+    if documents is not None and to != "sqlite":
+        raise InputError("--documents fills the SQLite documents table: use it with --to "
+                         "sqlite")
+    if documents is not None and not Path(documents).is_file():
+        raise InputError(f"--documents {documents}: no such file")
     if str(output) != "-" and Path(output).resolve() == Path(source).resolve():
         raise InputError(f"{output} is the input: choose another output file (-o)")
     workdir = Path(output).resolve().parent if str(output) != "-" else None
@@ -288,7 +299,8 @@ def export_records(source: Path | str, output: Path | str, *, to: str,
             on_total(dataset.summary.read - dataset.summary.duplicates)
         if on_record is not None:
             records = _heard(records, on_record)
-        write_records(records, output, to=to, bom=bom)
+        write_records(records, output, to=to, bom=bom, documents=read_documents(
+            Path(documents)) if documents is not None else None)
         return dataset.summary
 
 

@@ -26,6 +26,7 @@ from pydantic_core import PydanticUndefined
 from scraper.dataset.export import (
     CHILD_TABLES,
     COLUMNS,
+    CSV_SUMMARY,
     FETCH_COLUMNS,
     LINE_FIELDS,
     SQLITE_INDEXES,
@@ -37,9 +38,14 @@ from scraper.profiles import HeaderLines, SiteProfile, bundled_profiles
 from scraper.records import (
     Article,
     Breadcrumb,
+    Contact,
     DateMention,
     Dateline,
+    Document,
     FetchInfo,
+    Image,
+    Link,
+    LinkedDocument,
     ListBlock,
     Quote,
     RemovedBlock,
@@ -47,7 +53,8 @@ from scraper.records import (
 
 DOCS_FOLDER = Path("docs")
 MODELS: tuple[type[BaseModel], ...] = (Article, Breadcrumb, Dateline, DateMention, ListBlock,
-                                       Quote, RemovedBlock, FetchInfo)
+                                       Quote, RemovedBlock, Link, LinkedDocument, Image,
+                                       Contact, FetchInfo, Document)
 
 EXAMPLE = Article(
     url="https://ccre.org/en/actualites/view/4384",
@@ -94,10 +101,37 @@ EXAMPLE = Article(
     source="archive",
     page_kind="news",
     edition="en",
+    headings=["Next steps"],
+    links=[Link(text="available here",
+                url="https://ccre.org/img/uploads/piecesjointe/filename/bridges_of_trust.pdf",
+                kind="document")],
+    documents=[LinkedDocument(
+        text="available here",
+        url="https://ccre.org/img/uploads/piecesjointe/filename/bridges_of_trust.pdf",
+        type="pdf")],
+    images=[Image(url="https://ccre.org/img/uploads/actualite/fastiv_druskininkai.jpg",
+                  alt="Delegations of Fastiv and Druskininkai",
+                  caption="The two mayors in Druskininkai")],
+    contacts=[Contact(name="Boris Tonhauser", role="Director of Platforma",
+                      email="boris.tonhauser@ccre.org", phone="+ 32 2 500 05 39")],
     extractor_version="0.1.0",
 )
 """One complete record (the founding page, abbreviated, as read from a web-archive capture;
 its dateline and migrated copy are illustrative): every field's example comes from it."""
+
+DOCUMENT_EXAMPLE = Document(
+    url=EXAMPLE.documents[0].url, type="pdf", linked_from=[EXAMPLE.url],
+    link_text="available here", size=48213,
+    sha256="0f4a1f1d7b7e4f3a9d2c6b5e8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5", pages=4,
+    title="Bridges of Trust: partnership report",
+    text="Bridges of Trust\n\nFastiv and Druskininkai: a partnership report...",
+    fetch=FetchInfo(fetched_at=dt.datetime(2024, 5, 2, 9, 14, 5, tzinfo=dt.UTC), status=200,
+                    final_url=EXAMPLE.documents[0].url, content_type="application/pdf",
+                    sha256="0f4a1f1d7b7e4f3a9d2c6b5e8a7f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5",
+                    requested_url=EXAMPLE.documents[0].url),
+    extractor_version="0.1.0",
+)
+"""The document record of the example's position paper (``scraper crawl --documents``)."""
 
 _VALIDATED = {"_absolute_url": "URL", "_language_code": "language code",
               "_strip_nonempty": "non-empty text"}
@@ -154,6 +188,8 @@ def _default(field: FieldInfo) -> str:
 def _example_of(model: type[BaseModel]) -> BaseModel:
     if model is Article:
         return EXAMPLE
+    if model is Document:
+        return DOCUMENT_EXAMPLE
     for name in Article.model_fields:
         value = getattr(EXAMPLE, name)
         if isinstance(value, model):
@@ -211,6 +247,8 @@ def _formats_section() -> list[str]:
         f"| other nested values: {names(nested_json)} | JSON | `list<struct>`, "
         "`map<string, string>` | `TEXT`, JSON |",
         f"| `fetch` | {names(FETCH_COLUMNS)} | the same columns | the same columns |",
+        f"| (CSV only, after the record's columns) | {names(CSV_SUMMARY)}: counts, and the "
+        "documents' and images' URLs one per line | no | no (the tables below) |",
         "| null | empty cell | null | `NULL` |", "",
         "CSV is RFC 4180 (comma, `\"` doubled inside quoted cells, CRLF line ends), UTF-8; "
         "`--bom` adds a byte order mark so Excel detects UTF-8. CSV cannot tell an empty text "
@@ -235,7 +273,9 @@ def record_markdown() -> str:
         "One JSON object per article (JSONL), validated by the Pydantic models of "
         "`scraper/records/models.py`. Field names are a public interface: fields are added, never "
         "renamed. The JSON Schema is [article.schema.json](article.schema.json) (the same as "
-        "`scraper schema`). Examples come from one record (the founding page, abbreviated).",
+        "`scraper schema`). Examples come from one record (the founding page, abbreviated). "
+        "`scraper crawl --documents` also writes one [Document](#document) per file the "
+        "articles link, to `OUT.documents.jsonl`.",
         "", "Models: " + ", ".join(f"[{model.__name__}](#{model.__name__.lower()})"
                                    for model in MODELS), "",
     ]

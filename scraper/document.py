@@ -86,6 +86,16 @@ class Block(NamedTuple):
     """Furniture words found on its ancestors' ids and classes ("breadcrumb", "pager")."""
     dropped: str | None = None
     """Why the cleaner dropped it ("hidden", "spam"); None when kept."""
+    anchors: tuple[Link, ...] = ()
+    """Every link of the line in reading order, ``mailto:`` ones included; empty when the
+    line has no ``mailto:`` link (``links`` then says it all)."""
+    strong: bool = False
+    """The whole line is bold (``<strong>``/``<b>``): a sub-heading when short and alone."""
+
+    @property
+    def all_links(self) -> tuple[Link, ...]:
+        """The line's links in reading order, ``mailto:`` ones included."""
+        return self.anchors or self.links
 
     @property
     def is_kept(self) -> bool:
@@ -123,6 +133,40 @@ class MarkupLink:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageMark:
+    """An ``<img>`` of the page, where it sits and what its attributes say."""
+
+    element: int
+    """Its element id (see ``Document.parents``)."""
+    position: int
+    """The number of blocks rendered before it: it sits before ``blocks[position]``."""
+    src: str
+    """As written (``src``, or a lazy loader's ``data-src``), stripped."""
+    base: str
+    alt: str | None
+    width: int | None
+    height: int | None
+    furniture: str | None
+    hidden: bool
+
+    @property
+    def url(self) -> str:
+        """The absolute URL."""
+        return join_url(self.base, self.src)
+
+
+@dataclass(frozen=True, slots=True)
+class FileText:
+    """What a linked file says of itself (a PDF's page count, title and text), or why it
+    says nothing (``error``)."""
+
+    pages: int | None = None
+    title: str | None = None
+    text: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Removal:
     """A block the cleaner dropped, with the reason."""
 
@@ -157,6 +201,8 @@ class Document:
     """Every ``<a>``/``<link>`` with rel and href, in document order."""
     breadcrumb_list: LexborNode | None = None
     """The first element whose itemtype names a schema.org BreadcrumbList (microdata)."""
+    images: tuple[ImageMark, ...] = ()
+    """Every ``<img>`` with a source, in document order."""
 
     def ancestors(self, element: int) -> list[int]:
         """Element ids from ``element`` up to the root, ``element`` first."""

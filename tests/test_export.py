@@ -25,6 +25,8 @@ from scraper.errors import ExportError
 from scraper.dataset.export import (
     CHILD_TABLES,
     COLUMNS,
+    CSV_SUMMARY,
+    DOCUMENT_FILE_COLUMNS,
     FETCH_COLUMNS,
     LINE_FIELDS,
     lines_cell,
@@ -70,10 +72,11 @@ def read_csv(path: Path) -> list[Article]:
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
-        assert tuple(reader.fieldnames or ()) == COLUMNS
+        assert tuple(reader.fieldnames or ()) == (*COLUMNS, *CSV_SUMMARY)
         records = []
         for cells in reader:
             row: dict[str, object] = {}
+            summary = {column: cells.pop(column) for column in CSV_SUMMARY}
             for column, cell in cells.items():
                 if column in LINE_FIELDS:
                     row[column] = json.loads(cell) if cell.startswith("[") else (
@@ -84,7 +87,16 @@ def read_csv(path: Path) -> list[Article]:
                     row[column] = json.loads(cell)
                 else:
                     row[column] = cell
-            records.append(_record(row))
+            record = _record(row)
+            # The spreadsheet columns agree with the lists they summarise.
+            assert summary == {
+                "link_count": str(len(record.links)),
+                "document_count": str(len(record.documents)),
+                "document_urls": "\n".join(document.url for document in record.documents),
+                "image_count": str(len(record.images)),
+                "image_urls": "\n".join(image.url for image in record.images),
+                "contact_count": str(len(record.contacts))}
+            records.append(record)
     return records
 
 
@@ -112,7 +124,8 @@ def read_sqlite(path: Path) -> list[Article]:
             items = connection.execute(
                 f"SELECT * FROM {table} WHERE article_id = ? ORDER BY position", (article["id"],))
             row[table] = [{key: item[key] for key in item.keys()
-                           if key not in ("article_id", "position")} for item in items]
+                           if key not in ("article_id", "position", *DOCUMENT_FILE_COLUMNS)}
+                          for item in items]
         records.append(_record(row))
     connection.close()
     return records
@@ -235,7 +248,7 @@ def test_csv_opens_with_the_csv_module_one_row_per_article(demo: Path, tmp_path:
 def test_csv_goes_to_stdout(demo: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
     assert main(["export", str(demo), "--to", "csv", "-o", "-", "--until", "2019-01-31"]) == 0
     rows = list(csv.reader(capsysbinary.readouterr().out.decode("utf-8").splitlines()))
-    assert rows[0] == list(COLUMNS)
+    assert rows[0] == [*COLUMNS, *CSV_SUMMARY]
     assert len(rows) > 1 and all(row[COLUMNS.index("published")] <= "2019-01-31"
                                  for row in rows[1:])
 

@@ -11,17 +11,18 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from scraper.records import (
-    Article, Breadcrumb, DateMention, Dateline, FetchInfo, ListBlock, Quote, RemovedBlock)
+    Article, Breadcrumb, Contact, DateMention, Dateline, Document, FetchInfo, Image, Link,
+    LinkedDocument, ListBlock, Quote, RemovedBlock)
 
 CONTRACT_FIELDS = [
     "url", "canonical_url", "item_id", "language", "site_name", "title", "breadcrumbs",
     "section", "topics", "published", "published_raw", "dateline", "date_mentions",
     "paragraphs", "text", "lists", "goals_intro", "goals", "quotes", "previous_url", "next_url",
-    "translations", "same_as", "removed", "source", "page_kind", "edition", "fetch",
-    "extractor_version",
+    "translations", "same_as", "removed", "source", "page_kind", "edition", "headings",
+    "links", "documents", "images", "contacts", "fetch", "extractor_version",
 ]
-"""Fields are added (dateline, same_as; source, page_kind, edition), never renamed or
-reordered."""
+"""Fields are added (dateline, same_as; source, page_kind, edition; headings, links,
+documents, images, contacts), never renamed or reordered."""
 
 
 def test_article_has_the_contract_fields_in_order() -> None:
@@ -29,7 +30,8 @@ def test_article_has_the_contract_fields_in_order() -> None:
 
 
 def test_every_field_is_documented() -> None:
-    for model in (Article, Breadcrumb, DateMention, ListBlock, Quote, RemovedBlock, FetchInfo):
+    for model in (Article, Breadcrumb, DateMention, ListBlock, Quote, RemovedBlock, FetchInfo,
+                  Link, LinkedDocument, Image, Contact, Document):
         for name, field in model.model_fields.items():
             assert field.description, f"{model.__name__}.{name} has no description"
 
@@ -102,6 +104,16 @@ articles = st.builds(
     translations=st.dictionaries(_language, _url, max_size=2),
     same_as=st.lists(_url, max_size=2),
     removed=st.lists(st.builds(RemovedBlock, text=_visible, reason=_visible), max_size=2),
+    headings=st.lists(_visible, max_size=3),
+    links=st.lists(st.builds(Link, text=_visible, url=_url,
+                             kind=st.sampled_from(["internal", "external", "document", "mail"])),
+                   max_size=3),
+    documents=st.lists(st.builds(LinkedDocument, url=_url, text=_visible,
+                                 type=st.sampled_from(["pdf", "docx"])), max_size=2),
+    images=st.lists(st.builds(Image, url=_url, alt=st.none() | _text,
+                              caption=st.none() | _text), max_size=2),
+    contacts=st.lists(st.builds(Contact, name=st.none() | _text, role=st.none() | _text,
+                                email=st.none() | _text, phone=st.none() | _text), max_size=2),
     fetch=st.none() | _fetch, extractor_version=_visible,
 )
 

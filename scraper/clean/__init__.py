@@ -30,7 +30,7 @@ from scraper.clean.elements import (
 from scraper.clean.limits import drop_raw_text, limit_nesting, limit_tags
 from scraper.config import DEFAULT_CLEAN_OPTIONS, CleanOptions
 from scraper.document import (
-    Block, Document, JsonObject, Link, MarkupLink, Removal, TimeMark)
+    Block, Document, ImageMark, JsonObject, Link, MarkupLink, Removal, TimeMark)
 from scraper.profiles import BODY_MARK, SiteProfile
 from scraper.lexicons import load_common_words
 from scraper.text import join_url, language_of_words, normalise_space, words
@@ -45,6 +45,8 @@ MARKUP_TAGS = frozenset({"meta", "title", "link", "script"})
 """Skipped elements the walk keeps for the markup hints (meta tags, JSON-LD, rel links)."""
 _NOT_LINK_STARTS = frozenset("jJmM#")
 """First characters of the hrefs that are not links (javascript:, mailto:, #)."""
+MAX_IMAGES = 1000
+"""Images kept per page; the rest are ignored."""
 MIN_SPAM_WORDS = 6
 """Blocks shorter than this are never scored as spam (only known markers remove them)."""
 _SENTENCE_END = re.compile(r"[.!?…»”\"]\s*$|[.!?]\s+\S")
@@ -81,6 +83,12 @@ class _Renderer:
         self.pieces: list[str] = []
         self.links: list[Link] = []
         self.link_chars = 0
+        self.anchors: list[Link] = []
+        """The line's links, mailto: ones included (kept when it has one)."""
+        self.has_mail = False
+        self.strong_chars = 0
+        """Characters (spaces aside) of the line written in bold."""
+        self.images: list[ImageMark] = []
         self.owner: _Frame | None = None
         self.times: list[TimeMark] = []
         self.hidden_pieces: list[str] = []
@@ -165,6 +173,8 @@ class _Renderer:
             self.times.append(TimeMark(datetime=attributes.get("datetime") or "",
                                        furniture="hidden" if context.hidden
                                        else context.furniture))
+        elif tag == "img":
+            self._image(attributes, element, context)
         elif tag == "a":
             frame.href = attributes.get("href")
             frame.link_start = len(self.pieces)
@@ -186,8 +196,13 @@ class _Renderer:
             href = frame.href.strip()
             if text and href and not (href[0] in _NOT_LINK_STARTS and href.lower().startswith(
                     ("javascript:", "mailto:", "#"))) and _resolvable(self.url, href):
-                self.links.append(Link(text, href, self.url))
+                link = Link(text, href, self.url)
+                self.links.append(link)
+                self.anchors.append(link)
                 self.link_chars += len(text)
+            elif text and href[:7].lower() == "mailto:":
+                self.anchors.append(Link(text, href, self.url))
+                self.has_mail = True
         if frame.context.is_block and self.owner is not None:
             self._flush()
 
@@ -212,6 +227,8 @@ class _Renderer:
         if self.owner is None:
             self.owner = frame
         self.pieces.append(text)
+        if frame.context.strong:
+            self.strong_chars += len("".join(text.split()))
 
     def _flush(self) -> None:
         owner = self.owner
@@ -221,17 +238,45 @@ class _Renderer:
         if text:
             context = owner.context
             in_list = context.block_tag == "li" and owner.list_id is not None
+            strong = self.strong_chars > 0 and \
+                self.strong_chars >= len(text) - text.count(" ")
             # Positional, in Block's field order: position, text, kind, element, links,
-            # link_chars, list_id, ordered, furniture, marks, dropped.
+            # link_chars, list_id, ordered, furniture, marks, dropped, anchors, strong.
             self.blocks.append(Block(
                 len(self.blocks), text, context.block_tag, owner.element, tuple(self.links),
                 min(self.link_chars, len(text)), owner.list_id if in_list else None,
                 owner.ordered if in_list else False, context.furniture, context.marks,
-                "hidden" if context.hidden else None))
+                "hidden" if context.hidden else None,
+                tuple(self.anchors) if self.has_mail else (), strong))
         self.pieces = []
         self.links = []
         self.link_chars = 0
         self.owner = None
+        if self.anchors:
+            self.anchors = []
+            self.has_mail = False
+        self.strong_chars = 0
+
+    def _image(self, attributes: dict[str, str | None], element: int,
+               context: Context) -> None:
+        """Keep an ``<img>`` that names a source (a lazy loader's ``data-src`` first)."""
+        if len(self.images) >= MAX_IMAGES:
+            return
+        src = (attributes.get("data-src") or attributes.get("data-lazy-src")
+               or attributes.get("src") or "").strip()
+        if not src or src.startswith("data:") or not _resolvable(self.url, src):
+            return
+        alt = normalise_space(attributes.get("alt") or "") or None
+        self.images.append(ImageMark(
+            element=element, position=len(self.blocks), src=src, base=self.url, alt=alt,
+            width=_pixels(attributes.get("width")), height=_pixels(attributes.get("height")),
+            furniture=context.furniture, hidden=context.hidden))
+
+
+def _pixels(value: str | None) -> int | None:
+    """An img's width or height attribute in pixels ("1", "1px"); None when not a number."""
+    digits = (value or "").strip().removesuffix("px").strip()
+    return int(digits) if digits.isdigit() and len(digits) < 7 else None
 
 
 def _resolvable(base: str, href: str) -> bool:
@@ -451,6 +496,7 @@ def clean_html(
     names: tuple[str, ...] = ()
     markup = _head_markup(tree) if root is not tree.head else []
     breadcrumb_list = None
+    images: tuple[ImageMark, ...] = ()
     if root is not None:
         renderer = _Renderer(url, profile, options)
         blocks, parents = renderer.render(root)
@@ -458,6 +504,7 @@ def clean_html(
         tags, names = tuple(renderer.tags), tuple(renderer.names)
         markup += renderer.markup
         breadcrumb_list = renderer.breadcrumb_list
+        images = tuple(renderer.images)
     blocks, page_language = _drop_spam(blocks, profile)
     removed = dropped + tuple(
         Removal(text=block.text, reason=block.dropped)
@@ -480,6 +527,7 @@ def clean_html(
         language=page_language,
         markup_links=_markup_links(markup),
         breadcrumb_list=breadcrumb_list,
+        images=images,
     )
 
 

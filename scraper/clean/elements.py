@@ -20,6 +20,7 @@ BLOCK_TAGS = frozenset(
     "ol dl dt dd table tbody thead tfoot tr td th caption blockquote pre figure figcaption "
     "address hr form fieldset legend center details summary".split()
 )
+STRONG_TAGS = frozenset({"strong", "b"})
 FURNITURE_TAGS = {"header": "header", "nav": "navigation", "footer": "footer",
                   "aside": "sidebar", "form": "form"}
 FURNITURE_ROLES = {"banner": "header", "navigation": "navigation", "contentinfo": "footer",
@@ -73,6 +74,8 @@ class Context:
     is_block: bool
     list_tag: str | None
     """"ul" or "ol" for a list element."""
+    strong: bool = False
+    """Inside ``<strong>`` or ``<b>`` (within its block)."""
 
 
 OUTSIDE = Context(tag="", block_tag="div", furniture=None, marks=frozenset(), hidden=False,
@@ -156,7 +159,8 @@ def _context(parent: Context, tag: str, read: Attributes) -> Context:
                    furniture=furniture, marks=marks, hidden=hidden, in_article=in_article,
                    block_hidden=hidden if is_block or parent is OUTSIDE else parent.block_hidden,
                    parent_hidden=parent.hidden, is_block=is_block,
-                   list_tag=tag if tag in ("ul", "ol") else None)
+                   list_tag=tag if tag in ("ul", "ol") else None,
+                   strong=tag in STRONG_TAGS or (parent.strong and not is_block))
 
 
 @page_cache(maxsize=32)

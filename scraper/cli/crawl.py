@@ -41,7 +41,7 @@ def crawl_command(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
         listing_pages=arguments.listing_pages, refresh=arguments.refresh,
         via=arguments.via, as_of=arguments.as_of,
         modified_after=arguments.modified_after.isoformat() + "T00:00:00"
-        if arguments.modified_after else None,
+        if arguments.modified_after else None, documents=arguments.documents,
     )
     if arguments.as_of and arguments.via != "wayback":
         raise ScraperError("--as-of chooses among web-archive captures: use it with --via "
@@ -57,7 +57,7 @@ def crawl_command(arguments: argparse.Namespace, argv: Sequence[str]) -> int:
         if path is not None:  # rewritten or appended to by every run: a file, nothing else
             check_output(path, overwrite=True, option=option, stream=option == "--warc")
     state, _ = open_crawl(output, state_path, resume=arguments.resume,
-                          overwrite=arguments.overwrite)
+                          overwrite=arguments.overwrite, documents=arguments.documents)
     resume_hint = shlex.join(["scraper", *argv] + ([] if arguments.resume else ["--resume"]))
     return _crawl_and_report(settings, output=output, state=state, failures=failures,
                              warc=arguments.warc, append=arguments.resume,
@@ -120,8 +120,10 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
             print(f"scraper: error: {error}{hint}", file=sys.stderr)
             return EXIT_USAGE
     state.close()
+    failed = summary.failed + summary.documents_failed
+    files = f" and {summary.documents_path}" if summary.documents_path is not None else ""
     closing_line(f"scraper {label}: {summary.line(time.monotonic() - started)} -> {output}"
-             + (f"; failures in {failures}" if summary.failed else ""))
+                 + files + (f"; failures in {failures}" if failed else ""))
     if summary.deferred:
         hint = f"; then: {resume_hint}" if resume_hint else ""
         print(f"scraper: {summary.deferred} left pending: {summary.deferred_reason}{hint}",
@@ -131,7 +133,7 @@ def _crawl_and_report(settings: CrawlSettings, *, output: str, state: CrawlState
         print(f"scraper: nothing could be fetched ({attempted} URLs tried): see "
               + (f"{failures}" if summary.failed else "the reasons above"), file=sys.stderr)
         return EXIT_FAILED
-    return EXIT_FAILED if summary.failed or summary.deferred else EXIT_OK
+    return EXIT_FAILED if failed or summary.deferred else EXIT_OK
 
 
 @contextlib.contextmanager

@@ -136,6 +136,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl_parser.add_argument("--failures",
                               help="failed URLs, JSONL (default: OUTPUT.failures.jsonl)")
     crawl_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
+    crawl_parser.add_argument("--documents", action="store_true",
+                              help="also fetch the files the articles link (pdf, docx...) "
+                              "once the articles are done: one record each in "
+                              "OUTPUT.documents.jsonl (a PDF's pages, title and text with "
+                              "the pdf extra), kept in the WARC and resumable")
     crawl_parser.add_argument("--lang", default="en,fr", help="languages (default: en,fr)")
     crawl_parser.add_argument("--max-items", type=_positive_int, help="stop after N records")
     crawl_parser.add_argument("--ids", type=_id_range,
@@ -208,6 +213,10 @@ def build_parser() -> argparse.ArgumentParser:
                                "- for stdout, csv and jsonl only)")
     _add_overwrite(export_parser)
     _add_window_options(export_parser)
+    export_parser.add_argument("--documents", metavar="FILE.documents.jsonl",
+                               help="sqlite: fill the documents table (and its full-text "
+                               "index) with the files `crawl --documents` fetched (default: "
+                               "FILE.documents.jsonl beside the records, when there is one)")
     export_parser.add_argument("--bom", action="store_true",
                                help="CSV: start with a UTF-8 byte order mark (for Excel)")
 

@@ -18,6 +18,7 @@ from typing import TextIO
 from scraper.api import dataset_stats, explain, export_records, extract, fetch_articles
 from scraper.cli.common import EXIT_FAILED, EXIT_OK, Bar, closing_line, write
 from scraper.cli.parser import fetch_options, format_of
+from scraper.crawl.files import documents_path
 from scraper.dataset.export import EXPORT_FORMATS
 from scraper.errors import FetchError, ScraperError
 from scraper.inputs import check_output, read_page, url_from_page
@@ -225,14 +226,19 @@ def export_command(arguments: argparse.Namespace) -> int:
     arguments.to = arguments.to or format_of(arguments.output)
     output = arguments.output or str(_default_output(Path(arguments.records), arguments.to))
     check_output(output, overwrite=arguments.overwrite)
+    documents = arguments.documents
+    beside = documents_path(arguments.records)
+    if documents is None and arguments.to == "sqlite" and beside.is_file():
+        documents = str(beside)  # what `crawl --documents` wrote beside the records
     started = time.monotonic()
     with Bar("export", "records") as bar:
         summary = export_records(arguments.records, output, to=arguments.to,
                                  since=arguments.since, until=arguments.until,
-                                 bom=arguments.bom, on_total=bar.set_total,
-                                 on_record=bar.advance)
+                                 bom=arguments.bom, documents=documents,
+                                 on_total=bar.set_total, on_record=bar.advance)
     closing_line(f"scraper export: {summary.line()} in {time.monotonic() - started:.1f} s -> "
-             f"{'stdout' if output == '-' else output}")
+                 f"{'stdout' if output == '-' else output}"
+                 + (f" (documents from {documents})" if documents else ""))
     return EXIT_OK
 
 

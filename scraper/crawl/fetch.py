@@ -275,7 +275,8 @@ class Fetcher:
                     last_modified: str | None = None,
                     types: tuple[str, ...] = HTML_TYPES) -> FetchResult:
         """Fetch ``url`` with retries; never raises for network or HTTP trouble. ``types``:
-        the content types accepted (HTML; an API or a sitemap asks for JSON or XML)."""
+        the content types accepted (HTML; an API or a sitemap asks for JSON or XML; a
+        linked file, any: ``()``)."""
         sent = [0]  # requests made for this URL (redirect hops and retries included)
         attempts = 0
         while True:
@@ -401,7 +402,7 @@ class Fetcher:
                 raise _Final(f"HTTP {status}", status=status,
                              outcome="skipped" if status in (404, 410) else "failed")
             content_type = response_headers.get("content-type", "").split(";")[0].strip().lower()
-            if content_type and content_type not in types:
+            if content_type and types and content_type not in types:
                 raise _Final(f"not {'HTML' if types == HTML_TYPES else ' or '.join(types)} "
                              f"({content_type})", status=status, outcome="skipped")
             declared = parse_count(response_headers.get("content-length"))

@@ -27,6 +27,7 @@ from scraper.charset import decode_html
 from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions, installed_version
 from scraper.crawl import wayback, wordpress
 from scraper.crawl.fetch import Fetcher, origin_text
+from scraper.crawl.files import FileEvent, FileReader, documents_path, file_events, fetch_info
 from scraper.crawl.ids import Target, discover_ids, extend_tail
 from scraper.crawl.settings import CrawlSettings
 from scraper.crawl.state import CrawlState, remove_state
@@ -73,21 +74,6 @@ VIAS: dict[str, DiscoveryStrategy] = {
     "wayback": DiscoveryStrategy(wayback.discover_captures),
 }
 """Sources read through another service (``--via NAME``): a web archive's captures."""
-
-
-def fetch_info(page: Page, requested: str | None = None) -> FetchInfo:
-    """The record's fetch details of a fetched page; ``requested``: the URL the crawl asked
-    for when the page is not its answer (a WordPress post read from its API page)."""
-    return FetchInfo(
-        requested_url=requested or page.url,
-        fetched_at=page.fetched_at,
-        status=page.status,
-        final_url=page.final_url,
-        content_type=page.headers.get("content-type"),
-        etag=page.headers.get("etag"),
-        last_modified=page.headers.get("last-modified"),
-        sha256=hashlib.sha256(page.body).hexdigest(),
-    )
 
 
 def read_page(read: PageReader, page: Page, profile: SiteProfile) -> Article:
@@ -193,12 +179,15 @@ async def discover_only(settings: CrawlSettings, *, state: CrawlState,
 async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: CrawlState,
                        options: FetchOptions = DEFAULT_FETCH_OPTIONS,
                        client: httpx.AsyncClient | None = None,
-                       on_discovered: Callable[[int], None] | None = None
-                       ) -> AsyncIterator[CrawlEvent]:
+                       on_discovered: Callable[[int], None] | None = None,
+                       read_file: FileReader | None = None
+                       ) -> AsyncIterator[CrawlEvent | FileEvent]:
     """Discover, fetch and read the archive (``read``: a page's HTML and URL to its record),
-    yielding one event per URL. The state is updated after each event is consumed, so a
-    consumer that writes the record before asking for the next one never loses it;
-    :meth:`CrawlState.reconcile` repairs the rest."""
+    yielding one event per URL; then, with ``settings.documents``, one :class:`FileEvent`
+    per file the written records link (``read_file`` reads them; the consumer notes each
+    record's documents in the state as it writes it). The state is updated after each event
+    is consumed, so a consumer that writes the record before asking for the next one never
+    loses it; :meth:`CrawlState.reconcile` repairs the rest."""
     plan = _plan(settings)
     async with Fetcher(options, allowed_hosts=plan.hosts, client=client) as fetcher:
         await _discover(plan, fetcher, settings, state)
@@ -209,7 +198,14 @@ async def crawl_events(settings: CrawlSettings, read: PageReader, *, state: Craw
             async for event in crawler.run():
                 yield event
                 crawler.record(event)
+            if settings.documents and read_file is not None:
+                async for file_event in file_events(
+                        fetcher, state, read_file, version=installed_version(),
+                        workers=settings.concurrency or options.per_host,
+                        executor=crawler.reader, page_seconds=settings.page_seconds):
+                    yield file_event
         finally:  # every request of the run: robots.txt and listings included
+            crawler.reader.shutdown(wait=False, cancel_futures=True)
             state.set_setting("requests_last_run", str(fetcher.requests))
 
 
@@ -275,7 +271,6 @@ class _Crawler:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            self.reader.shutdown(wait=False, cancel_futures=True)
 
     def _has_more(self) -> bool:
         """True when a target is ready; pending URLs are read from the state a batch at a
@@ -379,26 +374,54 @@ class CrawlSummary:
     requests: int = 0
     pending_at_start: int = 0
     failures_path: Path | None = None
+    documents_path: Path | None = None
+    """Where the document records go (``crawl --documents``); None without it."""
+    documents_written: int = 0
+    documents_failed: int = 0
+    documents_skipped: int = 0
+
+    def tally(self, status: str, reason: str | None, *, document: bool = False) -> None:
+        """Count a URL (or a linked file) that gave no record: skipped, deferred, failed."""
+        if status == "skipped":
+            if document:
+                self.documents_skipped += 1
+            else:
+                self.skipped += 1
+        elif status == "deferred":
+            self.deferred += 1
+            self.deferred_reason = self.deferred_reason or reason
+        elif document:
+            self.documents_failed += 1
+        else:
+            self.failed += 1
 
     def line(self, seconds: float) -> str:
         rate = self.written / seconds if seconds > 0 else 0.0
         pending = f", {self.deferred} left pending" if self.deferred else ""
+        files = (f"; documents: {self.documents_written} written, {self.documents_skipped} "
+                 f"skipped, {self.documents_failed} failed"
+                 if self.documents_path is not None else "")
         return (f"{self.written} written, {self.unchanged} unchanged, {self.skipped} skipped, "
-                f"{self.failed} failed{pending}; {self.requests} requests in {seconds:.1f} s "
-                f"({rate:.1f} pages/s)")
+                f"{self.failed} failed{pending}{files}; {self.requests} requests in "
+                f"{seconds:.1f} s ({rate:.1f} pages/s)")
 
 
 def open_crawl(output: str, state_path: str | None, *, resume: bool,
-               overwrite: bool = False) -> tuple[CrawlState, set[str]]:
+               overwrite: bool = False, documents: bool = False) -> tuple[CrawlState, set[str]]:
     """The state of a crawl writing to ``output``: fresh, or (``resume``) reconciled with the
-    records already written. Refuses to clobber an earlier crawl without ``resume`` or
+    records already written (and, with ``documents``, with the document records of
+    ``OUT.documents.jsonl``). Refuses to clobber an earlier crawl without ``resume`` or
     ``overwrite`` (which starts afresh: the state file is removed, the output truncated by
     the writer), and anything but a regular file at either path."""
     state_file = Path(state_path) if state_path else None
     if resume and overwrite:
         raise ConfigError("--resume continues a crawl, --overwrite starts afresh: choose one")
+    if documents and output == "-":
+        raise ConfigError("--documents writes OUT.documents.jsonl beside the records: pass "
+                          "an output file (-o)")
+    files = documents_path(output) if documents else None
     for option, path in (("-o", Path(output) if output != "-" else None),
-                         ("--state", state_file)):
+                         ("--state", state_file), ("--documents", files)):
         try:
             check_output(path or "-", overwrite=True, option=option, stream=option == "-o")
         except InputError as error:
@@ -424,7 +447,13 @@ def open_crawl(output: str, state_path: str | None, *, resume: bool,
                     written.add(requested)
                 elif isinstance(key, str):  # written before records named their request
                     legacy.add(key)
+                if files is not None:  # killed before noting them: noted now
+                    state.add_documents(str(record.get("url")), _linked(record))
             done, lost = state.reconcile(written, legacy)
+            if files is not None and files.exists():
+                fetched = {str(document.get("url")) for document in repair_jsonl(files)}
+                logger.info("resume: %d document records already written, %d marked done, "
+                            "%d to redo", len(fetched), *state.reconcile_documents(fetched))
         except BaseException:
             state.close()
             raise
@@ -434,52 +463,83 @@ def open_crawl(output: str, state_path: str | None, *, resume: bool,
     return state, written
 
 
+def _linked(record: dict[str, object]) -> list[tuple[str, str, str]]:
+    """(url, type, link text) of the documents a record (as JSON) links."""
+    documents = record.get("documents")
+    return [(str(each["url"]), str(each["type"]), str(each["text"]))
+            for each in documents if isinstance(each, dict)] \
+        if isinstance(documents, list) else []
+
+
 async def run_crawl(settings: CrawlSettings, read: PageReader, *, output: str,
                     state: CrawlState,
                     failures: Path | None, warc: Path | None = None, append: bool = False,
                     options: FetchOptions = DEFAULT_FETCH_OPTIONS,
                     on_event: Callable[[CrawlEvent, CrawlSummary], None] | None = None,
                     client: httpx.AsyncClient | None = None,
-                    on_discovered: Callable[[int], None] | None = None) -> CrawlSummary:
+                    on_discovered: Callable[[int], None] | None = None,
+                    read_file: FileReader | None = None) -> CrawlSummary:
     """Crawl and write: records to ``output`` (JSONL, one line each, exactly once across
-    kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end.
+    kills and resumes), raw pages to ``warc``, failures to ``failures`` at the end; with
+    ``settings.documents``, then the linked files (read by ``read_file``) as document
+    records to ``OUT.documents.jsonl``, their responses to ``warc`` too.
     ``on_discovered`` hears how many URLs are to fetch once discovery is done, ``on_event``
     each URL done with."""
-    summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures)
+    summary = CrawlSummary(pending_at_start=state.counts()["pending"], failures_path=failures,
+                           documents_path=documents_path(output) if settings.documents
+                           else None)
     warc_writer = WarcPageWriter(
         warc, user_agent=options.full_user_agent, profile=_profile_reference(settings.site),
         software=f"scraper {installed_version()}") if warc else None
+    files = JsonlWriter(summary.documents_path, append=append) \
+        if summary.documents_path is not None else None
     try:
         with JsonlWriter(output, append=append) as writer:
             async for event in crawl_events(settings, read, state=state, options=options,
-                                            client=client, on_discovered=on_discovered):
+                                            client=client, on_discovered=on_discovered,
+                                            read_file=read_file):
                 summary.requests += event.requests
+                if isinstance(event, FileEvent):
+                    _write_file(event, files, warc_writer, summary)
+                    continue
                 if event.status == "done" and event.article is not None:
                     if warc_writer is not None and event.page is not None:
                         warc_writer.write(event.page)
                     writer.write(event.article)
                     summary.written += 1
+                    if files is not None and event.article.documents:
+                        state.add_documents(event.article.url, (
+                            (each.url, each.type, each.text)
+                            for each in event.article.documents))
                 elif event.status == "unchanged":
                     summary.unchanged += 1
-                elif event.status == "skipped":
-                    summary.skipped += 1
-                elif event.status == "deferred":
-                    summary.deferred += 1
-                    summary.deferred_reason = summary.deferred_reason or event.reason
                 else:
-                    summary.failed += 1
+                    summary.tally(event.status, event.reason)
                 if on_event is not None:
                     on_event(event, summary)
         summary.requests = int(state.get_setting("requests_last_run") or summary.requests)
     finally:
         if warc_writer is not None:
             warc_writer.close()
+        if files is not None:
+            files.close()
         if failures is not None:
             try:
                 write_failures(state, failures)
             except ScraperError as error:  # never mask the error that stopped the crawl
                 logger.error("%s", error)
     return summary
+
+
+def _write_file(event: FileEvent, files: JsonlWriter | None,
+                warc_writer: WarcPageWriter | None, summary: CrawlSummary) -> None:
+    if event.status == "done" and event.document is not None and files is not None:
+        if warc_writer is not None and event.page is not None:
+            warc_writer.write(event.page)
+        files.write(event.document)
+        summary.documents_written += 1
+    else:
+        summary.tally(event.status, event.reason, document=True)
 
 
 def _profile_reference(site: str | Path) -> str:
@@ -493,18 +553,22 @@ def write_failures(state: CrawlState, path: Path) -> int:
     written beside it, then renamed over it, so a symlink at ``path`` is replaced, never
     written through (it could point at the records, or at any file of the user's)."""
     rows = list(state.with_status("failed"))
+    documents = state.failed_documents()
     temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         with JsonlWriter(temporary, append=False) as writer:
             for row in rows:
                 writer.write({"url": row.url, "item": row.item, "reason": row.reason,
                               "attempts": row.attempts, "status": row.http_status})
+            for url, reason, attempts, status in documents:  # linked files
+                writer.write({"url": url, "item": None, "reason": reason,
+                              "attempts": attempts, "status": status, "document": True})
         os.replace(temporary, path)
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
     finally:
         temporary.unlink(missing_ok=True)
-    return len(rows)
+    return len(rows) + len(documents)
 
 
 __all__ = ["DISCOVERIES", "VIAS", "CrawlEvent", "CrawlSettings", "CrawlSummary",

@@ -29,6 +29,9 @@ class CrawlSettings:
     """With ``via="wayback"``: the capture nearest this time, not the newest."""
     modified_after: str | None = None
     """A WordPress site: only posts modified after this ISO time (an incremental run)."""
+    documents: bool = False
+    """Also fetch the files the articles link (pdf, docx...) once the articles are done,
+    writing a document record for each (``crawl --documents``)."""
     page_seconds: float | None = 30.0
     """Time budget for reading one fetched page into its record (None: no limit); a page
     over it fails alone, with the reason."""

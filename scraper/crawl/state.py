@@ -44,6 +44,27 @@ CREATE TABLE IF NOT EXISTS payloads (
     fetched_at TEXT NOT NULL
 );
 """
+DOCUMENTS_SCHEMA = """
+-- Files the articles link (`crawl --documents`): fetched after the articles, once each.
+CREATE TABLE IF NOT EXISTS documents (
+    url TEXT PRIMARY KEY,
+    type TEXT NOT NULL,       -- "pdf", "docx", ... (from the URL)
+    link_text TEXT,           -- text of the first link to it
+    status TEXT NOT NULL DEFAULT 'pending',   -- pending, done, failed, skipped
+    reason TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    http_status INTEGER,
+    sha256 TEXT,
+    updated_at TEXT
+);
+CREATE TABLE IF NOT EXISTS document_links (
+    document TEXT NOT NULL,   -- documents.url
+    article TEXT NOT NULL,    -- the linking record's url
+    PRIMARY KEY (document, article)
+);
+"""
+"""Made by the first crawl that fetches documents (``crawl --documents``): other crawls'
+state files stay as small as before."""
 STATUSES = ("pending", "done", "failed", "skipped")
 
 
@@ -86,6 +107,7 @@ class CrawlState:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._has_documents = False
         self._lock_fd = -1 if str(path) == ":memory:" else _lock(self.path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
@@ -174,6 +196,94 @@ class CrawlState:
                 done += 1
             elif not present and status == "done":
                 self.db.execute("UPDATE urls SET status = 'pending' WHERE url = ?", (url,))
+                lost += 1
+        self.db.execute("COMMIT")
+        return done, lost
+
+    def _documents_tables(self, *, create: bool = True) -> bool:
+        """Whether the documents tables exist; ``create``: make them first."""
+        if self._has_documents:
+            return True
+        found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                                "name = 'document_links'").fetchone() is not None
+        if not found and create:
+            self.db.executescript(DOCUMENTS_SCHEMA)
+            found = True
+        self._has_documents = found
+        return found
+
+    @_guarded
+    def add_documents(self, article: str, documents: Iterable[tuple[str, str, str]]) -> None:
+        """Note the files (url, type, link text) the record at ``article`` links: new ones
+        are pending, and every one remembers the article."""
+        rows = list(documents)
+        if not rows:
+            return
+        self._documents_tables()
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT OR IGNORE INTO documents (url, type, link_text) "
+                            "VALUES (?, ?, ?)", rows)
+        self.db.executemany("INSERT OR IGNORE INTO document_links (document, article) "
+                            "VALUES (?, ?)", ((url, article) for url, _, _ in rows))
+        self.db.execute("COMMIT")
+
+    def pending_documents(self, rowid: int, limit: int) -> list[tuple[int, str, str, str | None]]:
+        """The next ``limit`` pending files after ``rowid``: (rowid, url, type, link text)."""
+        if not self._documents_tables(create=False):
+            return []
+        return [(int(row[0]), str(row[1]), str(row[2]), row[3]) for row in self.db.execute(
+            "SELECT rowid, url, type, link_text FROM documents WHERE status = 'pending' AND "
+            "rowid > ? ORDER BY rowid LIMIT ?", (rowid, limit)).fetchall()]
+
+    def linked_from(self, url: str) -> list[str]:
+        """The records that link the file at ``url``, in the order they were written."""
+        if not self._documents_tables(create=False):
+            return []
+        return [str(row[0]) for row in self.db.execute(
+            "SELECT article FROM document_links WHERE document = ? ORDER BY rowid", (url,))]
+
+    @_guarded
+    def mark_document(self, url: str, status: str, *, reason: str | None = None,
+                      attempts: int = 0, http_status: int | None = None,
+                      sha256: str | None = None) -> None:
+        if status not in STATUSES:
+            raise ValueError(f"unknown status {status!r}")
+        self.db.execute(
+            "UPDATE documents SET status = ?, reason = ?, attempts = attempts + ?, "
+            "http_status = ?, sha256 = COALESCE(?, sha256), updated_at = ? WHERE url = ?",
+            (status, reason, attempts, http_status, sha256, datetime.now(UTC).isoformat(), url))
+
+    def document_counts(self) -> dict[str, int]:
+        found = dict.fromkeys(STATUSES, 0)
+        if not self._documents_tables(create=False):
+            return found
+        for status, count in self.db.execute(
+                "SELECT status, COUNT(*) FROM documents GROUP BY status"):
+            found[status] = count
+        return found
+
+    def failed_documents(self) -> list[tuple[str, str | None, int, int | None]]:
+        """(url, reason, attempts, HTTP status) of every file that failed."""
+        if not self._documents_tables(create=False):
+            return []
+        return [(str(row[0]), row[1], int(row[2]), row[3]) for row in self.db.execute(
+            "SELECT url, reason, attempts, http_status FROM documents WHERE status = 'failed' "
+            "ORDER BY rowid")]
+
+    @_guarded
+    def reconcile_documents(self, written: Collection[str]) -> tuple[int, int]:
+        """As :meth:`reconcile`, for the document records: (marked done, put back)."""
+        done = lost = 0
+        if not self._documents_tables(create=False):
+            return done, lost
+        self.db.execute("BEGIN")
+        for url, status in self.db.execute("SELECT url, status FROM documents").fetchall():
+            if url in written and status != "done":
+                self.db.execute("UPDATE documents SET status = 'done', reason = NULL "
+                                "WHERE url = ?", (url,))
+                done += 1
+            elif url not in written and status == "done":
+                self.db.execute("UPDATE documents SET status = 'pending' WHERE url = ?", (url,))
                 lost += 1
         self.db.execute("COMMIT")
         return done, lost

@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from scraper.dataset.scratch import sweep
 from scraper.errors import ExportError, InputError
 from scraper.inputs import check_output
-from scraper.records import Article, FetchInfo
+from scraper.records import Article, Document, FetchInfo
 from scraper.records.jsonl import JsonlWriter
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,14 @@ def _is_string_list(annotation: Any) -> bool:
 LINE_FIELDS = frozenset(name for name, field in Article.model_fields.items()
                         if _is_string_list(field.annotation))
 """Lists of strings: one item per line in a CSV cell (JSON arrays in SQLite)."""
-CHILD_TABLES = ("breadcrumbs", "date_mentions", "quotes", "removed")
+CHILD_TABLES = ("breadcrumbs", "date_mentions", "quotes", "removed", "links", "documents",
+                "images", "contacts")
 """Nested lists that get a SQLite table of their own, keyed by (article_id, position)."""
 PARQUET_ROW_GROUP_SIZE = 2_000
 """Records per Parquet row group (about 10 MB of text): the batch held in memory."""
+DOCUMENT_FILE_COLUMNS = ("size", "sha256", "pages", "file_title", "file_text", "fetched_at")
+"""Columns of the SQLite ``documents`` table after the link's own (url, text, type): the
+fetched file's, from the document records of ``crawl --documents`` (null when not fetched)."""
 SQLITE_BATCH_SIZE = 500
 """Records inserted per SQLite ``executemany`` round and commit."""
 
@@ -83,7 +87,7 @@ def check_export(to: str, output: Path | str, *, bom: bool = False) -> None:
 
 
 def write_records(records: Iterable[Article], output: Path | str, *, to: str,
-                  bom: bool = False) -> int:
+                  bom: bool = False, documents: Iterable[Document] | None = None) -> int:
     """Write ``records`` to ``output`` (``-``: stdout, CSV and JSONL only) in format ``to``
     and return how many were written. Streams: one batch in memory at a time. A file appears
     only when complete (written beside it, then renamed); an existing one is replaced."""
@@ -99,7 +103,8 @@ def write_records(records: Iterable[Article], output: Path | str, *, to: str,
     sweep(path.parent, f".{glob.escape(path.name)}.*.part")  # left by killed exports
     try:
         temporary.unlink(missing_ok=True)  # left by a killed export with the same pid
-        count = _WRITERS[to](records, temporary, bom)
+        count = _write_sqlite(records, temporary, bom, documents) if to == "sqlite" \
+            else _WRITERS[to](records, temporary, bom)
         os.replace(temporary, path)
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror or error}") from error
@@ -117,8 +122,11 @@ def _flat(article: Article, *, mode: typing.Literal["json", "python"]) -> dict[s
     return {column: data[column] for column in COLUMNS}
 
 
-def _batches(records: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
+Item = typing.TypeVar("Item")
+
+
+def _batches(records: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
     for article in records:
         batch.append(article)
         if len(batch) >= size:
@@ -154,6 +162,20 @@ def lines_cell(items: list[str]) -> str:
     return "\n".join(items)
 
 
+CSV_SUMMARY = ("link_count", "document_count", "document_urls", "image_count",
+               "image_urls", "contact_count")
+"""Columns only CSV has, after :data:`COLUMNS`, for a spreadsheet reader: how many links,
+documents, images and contacts each article has, and the URLs of its documents and images
+one per line (the full lists are the JSON columns of the same name)."""
+
+
+def _csv_summary(article: Article) -> list[str]:
+    return [str(len(article.links)), str(len(article.documents)),
+            lines_cell([document.url for document in article.documents]),
+            str(len(article.images)), lines_cell([image.url for image in article.images]),
+            str(len(article.contacts))]
+
+
 def _csv_row(article: Article) -> list[str]:
     row = []
     for column, value in _flat(article, mode="json").items():
@@ -165,12 +187,12 @@ def _csv_row(article: Article) -> list[str]:
             row.append(json.dumps(value, ensure_ascii=False))
         else:
             row.append(str(value))
-    return row
+    return row + _csv_summary(article)
 
 
 def _write_csv_rows(records: Iterable[Article], handle: IO[str]) -> int:
     writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow((*COLUMNS, *CSV_SUMMARY))
     count = 0
     for article in records:
         writer.writerow(_csv_row(article))
@@ -295,10 +317,12 @@ def sqlite_schema() -> str:
     statements = [_create_table("articles", ["id INTEGER PRIMARY KEY", *columns])]
     for table in CHILD_TABLES:
         fields = _child_model(table).model_fields
+        files = [f'"{name}" {"INTEGER" if name in ("size", "pages") else "TEXT"}'
+                 for name in DOCUMENT_FILE_COLUMNS] if table == "documents" else []
         statements.append(_create_table(table, [
             "article_id INTEGER NOT NULL REFERENCES articles(id)", "position INTEGER NOT NULL",
             *(f'"{name}" {_sql_type(field.annotation)}' for name, field in fields.items()),
-            "PRIMARY KEY (article_id, position)"]))
+            *files, "PRIMARY KEY (article_id, position)"]))
     return "\n".join(statements)
 
 
@@ -312,12 +336,19 @@ CREATE INDEX articles_url ON articles(url);
 CREATE INDEX articles_published ON articles(published);
 CREATE INDEX quotes_speaker ON quotes(speaker);
 CREATE INDEX date_mentions_start ON date_mentions(start, "end");
+CREATE INDEX links_url ON links(url);
+CREATE INDEX documents_url ON documents(url);
 CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',
     content_rowid='id', tokenize='unicode61 remove_diacritics 2');
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE documents_fts USING fts5(text, file_title, file_text,
+    content='documents', tokenize='unicode61 remove_diacritics 2');
+INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
 """
 """Built once the rows are in; ``articles_fts`` is an external-content FTS5 index over the
-title and text of ``articles`` (``rowid`` = ``articles.id``)."""
+title and text of ``articles`` (``rowid`` = ``articles.id``), ``documents_fts`` one over the
+link text and the fetched file's title and text of ``documents`` (``rowid`` =
+``documents.rowid``)."""
 
 
 def _sqlite_rows(article_id: int, article: Article) -> dict[str, list[tuple[object, ...]]]:
@@ -326,15 +357,31 @@ def _sqlite_rows(article_id: int, article: Article) -> dict[str, list[tuple[obje
         json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
         for value in (row[column] for column in ARTICLE_COLUMNS)))]}
     for table in CHILD_TABLES:
-        rows[table] = [(article_id, position, *item.values())
+        padding = (None,) * len(DOCUMENT_FILE_COLUMNS) if table == "documents" else ()
+        rows[table] = [(article_id, position, *item.values(), *padding)
                        for position, item in enumerate(row[table])]
     return rows
 
 
-def _write_sqlite(records: Iterable[Article], path: Path, bom: bool) -> int:
+def _fill_documents(connection: sqlite3.Connection, documents: Iterable[Document]) -> None:
+    """The fetched files' columns of ``documents``, from their records (by URL)."""
+    connection.execute("CREATE INDEX documents_url_fill ON documents(url)")
+    for batch in _batches(documents, SQLITE_BATCH_SIZE):
+        connection.executemany(
+            "UPDATE documents SET size = ?, sha256 = ?, pages = ?, file_title = ?, "
+            "file_text = ?, fetched_at = ? WHERE url = ?",
+            [(document.size, document.sha256, document.pages, document.title, document.text,
+              document.fetch.fetched_at.isoformat(), document.url) for document in batch])
+        connection.commit()
+    connection.execute("DROP INDEX documents_url_fill")
+
+
+def _write_sqlite(records: Iterable[Article], path: Path, bom: bool,
+                  documents: Iterable[Document] | None = None) -> int:
     inserts = {"articles": f"INSERT INTO articles VALUES ({', '.join('?' * (len(ARTICLE_COLUMNS) + 1))})"}
     for table in CHILD_TABLES:
-        width = len(_child_model(table).model_fields) + 2
+        width = len(_child_model(table).model_fields) + 2 + (
+            len(DOCUMENT_FILE_COLUMNS) if table == "documents" else 0)
         inserts[table] = f"INSERT INTO {table} VALUES ({', '.join('?' * width)})"
     try:
         connection = sqlite3.connect(path)
@@ -354,6 +401,8 @@ def _write_sqlite(records: Iterable[Article], path: Path, bom: bool) -> int:
             for table, values in rows.items():
                 connection.executemany(inserts[table], values)
             connection.commit()
+        if documents is not None:
+            _fill_documents(connection, documents)
         connection.executescript(SQLITE_INDEXES)
         connection.commit()
     except sqlite3.Error as error:

@@ -8,7 +8,13 @@ pages the profile does not lay out.
 
 from __future__ import annotations
 
-from scraper.document import Document
+from dataclasses import dataclass, field
+
+from scraper.document import Document, Removal
+from scraper.extract.body import Body, body_from_blocks, body_headings
+from scraper.extract.contacts import take_contacts
+from scraper.extract.images import content_images
+from scraper.extract.links import attachment_box, body_links, linked_documents, site_hosts
 from scraper.extract import wordpress
 from scraper.extract.breadcrumbs import extract_breadcrumbs
 from scraper.extract.dates import extract_date_mentions
@@ -28,7 +34,8 @@ from scraper.extract.meta import (
 from scraper.extract.quotes import extract_quotes
 from scraper.extract.selectors import apply_selectors
 from scraper.profiles import SiteProfile
-from scraper.records import Article, Breadcrumb, Dateline, FetchInfo, RemovedBlock
+from scraper.records import (
+    Article, Breadcrumb, Contact, Dateline, FetchInfo, Image, RemovedBlock)
 
 __all__ = ["explain_article", "extract_article"]
 
@@ -43,8 +50,14 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
     # The layout strategy the profile names reads the body, the title and what the page's
     # shape says (section, topics, date, id); the rest is read the same way on every page.
     reading = layout_reader(profile)(document, profile, max_fallback_chars)
-    body, language, title = reading.body, reading.language, reading.title
-    if profile.content.migration_artefacts:
+    chosen = apply_selectors(document, profile)
+    language, title = reading.language, reading.title
+    # A body the profile's selector chose replaces the layout's; contact blocks and image
+    # captions leave it before the title glued to it (a migration artefact) is cut off.
+    structure = _Structure(contacts=list(reading.contacts))
+    body = structure.take_out(chosen.body or reading.body, document,
+                              chosen.title or title)
+    if profile.content.migration_artefacts and chosen.body is None:
         body = wordpress.unglue_title(body, title)
     breadcrumbs = extract_breadcrumbs(document, profile, title=title)
     if reading.trail:  # a post shows no trail: its primary category's path stands for one
@@ -59,15 +72,14 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         section = _markup_section(document, breadcrumbs_names=[c.name for c in breadcrumbs])
     if topics is None:
         topics = list(extract_markup_topics(document))
-    chosen = apply_selectors(document, profile)
     title = chosen.title or title
     section = chosen.section or section
     topics = chosen.topics or topics
     breadcrumbs = chosen.breadcrumbs or breadcrumbs
     if chosen.published is not None:
         published, published_raw = chosen.published
-    if chosen.body is not None:
-        body = chosen.body
+    links = body_links((*body.blocks, *attachment_box(document, body.blocks)),
+                       site_hosts(document, profile))
 
     languages = prose_languages(language, profile)
     dateline: Dateline | None = wordpress.read_dateline(body, profile, languages, published)
@@ -102,13 +114,39 @@ def extract_article(document: Document, profile: SiteProfile, *, version: str,
         next_url=next_url,
         translations=extract_translations(document, profile, language),
         removed=[RemovedBlock(text=each.text, reason=each.reason)
-                 for each in (*document.removed, *reading.removed)],
+                 for each in (*document.removed, *reading.removed, *structure.removed)],
         source=record_source(profile, fetch),
         page_kind=page_kind(profile, document.url, breadcrumbs, section, topics),
         edition=edition(profile, document.url),
+        headings=body_headings(body.blocks),
+        links=links,
+        documents=linked_documents(links),
+        images=structure.images,
+        contacts=structure.contacts,
         fetch=fetch,
         extractor_version=version,
     )
+
+
+@dataclass(slots=True)
+class _Structure:
+    """What leaves the body before it is read: contact blocks and image captions."""
+
+    contacts: list[Contact] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+
+    def take_out(self, body: Body, document: Document, title: str) -> Body:
+        """``body`` without its contact blocks and the captions of its images (kept here,
+        with the images and the removals)."""
+        blocks, contacts = take_contacts(list(body.blocks), self.removed)
+        self.contacts.extend(contacts)
+        self.images, captions = content_images(document, blocks, title)
+        if captions:
+            self.removed.extend(Removal(text=block.text, reason="caption")
+                                for block in blocks if block.position in captions)
+            blocks = [block for block in blocks if block.position not in captions]
+        return body_from_blocks(blocks) if contacts or captions else body
 
 
 def _home(document: Document, profile: SiteProfile) -> tuple[Breadcrumb, ...]:

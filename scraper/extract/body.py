@@ -5,6 +5,7 @@ as the last fallback for pages nothing else reads (the only adapter to it in the
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import trafilatura
@@ -15,6 +16,10 @@ from scraper.records import ListBlock
 BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃∙*]|-(?=\s)|–(?=\s))\s*")
 NUMBERED = re.compile(r"^\s*(\d{1,2})[.)]\s+")
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4"})
+SUB_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+MAX_HEADING_WORDS = 15
+MAX_HEADING_CHARS = 150
+"""A bold line longer than this is emphasis, not a sub-heading."""
 MAX_THEME_WORDS = 12
 MAX_LINK_DENSITY = 0.6
 """Blocks whose text is more link text than this are navigation, not body."""
@@ -28,6 +33,9 @@ class Body:
     paragraphs: tuple[str, ...]
     lists: tuple[ListBlock, ...]
     text: str
+    blocks: tuple[Block, ...] = ()
+    """The lines it was made from, in order (what links, headings and images are read
+    from)."""
 
 
 def body_from_blocks(blocks: list[Block]) -> Body:
@@ -68,7 +76,29 @@ def body_from_blocks(blocks: list[Block]) -> Body:
             pending_key, ordered = key, item_ordered
         pending.append(item.strip())
     close_list()
-    return Body(paragraphs=tuple(paragraphs), lists=tuple(lists), text="\n\n".join(parts))
+    return Body(paragraphs=tuple(paragraphs), lists=tuple(lists), text="\n\n".join(parts),
+                blocks=tuple(blocks))
+
+
+def body_headings(blocks: Sequence[Block]) -> list[str]:
+    """The body's sub-headings in order: its ``<h2>``-``<h6>`` lines, and short lines
+    written wholly in bold that stand alone above ordinary text."""
+    headings = []
+    for position, block in enumerate(blocks):
+        if block.list_id is not None or BULLET.match(block.text):
+            continue
+        if block.kind in SUB_HEADING_TAGS:
+            headings.append(block.text)
+        elif block.strong and _reads_as_heading(block.text) and position + 1 < len(blocks) \
+                and not blocks[position + 1].strong \
+                and blocks[position + 1].kind not in SUB_HEADING_TAGS:
+            headings.append(block.text)
+    return headings
+
+
+def _reads_as_heading(text: str) -> bool:
+    return len(text) <= MAX_HEADING_CHARS and len(text.split()) <= MAX_HEADING_WORDS and \
+        not text.endswith((".", ":", ";", ",", "…"))
 
 
 def _next_is_numbered(blocks: list[Block], block: Block) -> bool:

@@ -31,7 +31,7 @@ from scraper.extract.category_date import category_match, find_layout, theme_lin
 from scraper.extract.dates import extract_published
 from scraper.extract.main_text import select_main_text
 from scraper.extract.meta import detect_language, extract_markup_title, extract_markup_topics
-from scraper.records import Breadcrumb
+from scraper.records import Breadcrumb, Contact
 from scraper.profiles import SiteProfile
 
 
@@ -50,6 +50,8 @@ class Reading:
     item_id: str | None = None
     trail: tuple[Breadcrumb, ...] = ()
     """A category trail standing for the page's breadcrumb (a post shows none)."""
+    contacts: list[Contact] = field(default_factory=list)
+    """Press contact blocks the layout took out of the body."""
 
 
 Reader = Callable[[Document, SiteProfile, int], Reading]
@@ -66,7 +68,8 @@ def read_main_text(document: Document, profile: SiteProfile,
     if not body.text:
         body = body_from_content(document)[0]
     return Reading(body=body, language=detect_language(list(body.paragraphs), document, profile),
-                   title=extract_markup_title(document), removed=list(selection.removed))
+                   title=extract_markup_title(document), removed=list(selection.removed),
+                   contacts=list(selection.contacts))
 
 
 def read_category_date(document: Document, profile: SiteProfile,

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from scraper.caches import page_cache
 from scraper.lexicons import load_common_words
 from scraper.document import Block, Document, Removal
+from scraper.extract.contacts import take_contacts
+from scraper.records import Contact
 
 SHORT = 20
 """A line shorter than this (in characters) is a menu item, a date, a button: it costs
@@ -132,6 +134,8 @@ class MainText:
 
     blocks: tuple[Block, ...]
     removed: tuple[Removal, ...]
+    contacts: tuple[Contact, ...] = ()
+    """Press contact blocks taken out of the text (before its credit lines are trimmed)."""
 
 
 def extract_main_text(document: Document) -> list[Block]:
@@ -363,7 +367,9 @@ def _filter(candidates: list[tuple[Block, float]], bad: list[bool],
             kept.append(block)
         else:
             removed.append(Removal(text=block.text, reason=reason))
-    return _trim(kept, removed)
+    kept, contacts = take_contacts(kept, removed)
+    main = _trim(kept, removed)
+    return MainText(main.blocks, main.removed, tuple(contacts)) if contacts else main
 
 
 def _is_url(text: str) -> bool:

@@ -161,7 +161,7 @@ def unglue_title(body: Body, title: str) -> Body:
     rest = first[len(title):].strip()
     paragraphs = (rest, *body.paragraphs[1:])
     return Body(paragraphs=paragraphs, lists=body.lists,
-                text=body.text.replace(first, rest, 1))
+                text=body.text.replace(first, rest, 1), blocks=body.blocks)
 
 
 def read_dateline(body: Body, profile: SiteProfile, languages: tuple[str, ...],

@@ -151,6 +151,19 @@ class EndMatter(BaseModel):
     trailing_anywhere: tuple[str, ...] = ()
 
 
+class StructureWords(BaseModel):
+    """Words of how an article is built, in many languages: the labels of a press-contact
+    block, the titles that open one, and the titles of an attachment box."""
+
+    model_config = _FROZEN
+    email_labels: tuple[str, ...] = ()
+    phone_labels: tuple[str, ...] = ()
+    other_labels: tuple[str, ...] = ()
+    """Labels of a contact line that is neither e-mail nor phone ("Skype", "Fax")."""
+    contact_titles: frozenset[str] = frozenset()
+    attachment_titles: frozenset[str] = frozenset()
+
+
 class CommonWords(BaseModel):
     """Stopwords per language (language detection), commercial terms (spam scoring), name
     words, and the end matter of articles (main-text selection)."""
@@ -160,6 +173,7 @@ class CommonWords(BaseModel):
     commercial: dict[str, tuple[str, ...]]
     names: dict[str, tuple[str, ...]] = {}
     end_matter: EndMatter = EndMatter()
+    structure: StructureWords = StructureWords()
 
 
 @functools.cache
@@ -179,5 +193,5 @@ def load_common_words() -> CommonWords:
 
 
 
-__all__ = ["CommonWords", "DateWords", "EndMatter", "Lexicon", "LexiconWords", "load_common_words",
+__all__ = ["CommonWords", "DateWords", "EndMatter", "Lexicon", "LexiconWords", "StructureWords", "load_common_words",
            "load_lexicon"]

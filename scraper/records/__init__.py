@@ -8,14 +8,21 @@ from __future__ import annotations
 from scraper.records.models import (
     Article,
     Breadcrumb,
+    Contact,
     DateMention,
     Dateline,
+    Document,
     FetchInfo,
+    Image,
+    Link,
+    LinkedDocument,
+    LinkKind,
     ListBlock,
     Precision,
     Quote,
     RemovedBlock,
 )
 
-__all__ = ["Article", "Breadcrumb", "DateMention", "Dateline", "FetchInfo", "ListBlock",
-           "Precision", "Quote", "RemovedBlock"]
+__all__ = ["Article", "Breadcrumb", "Contact", "DateMention", "Dateline", "Document",
+           "FetchInfo", "Image", "Link", "LinkKind", "LinkedDocument", "ListBlock", "Precision",
+           "Quote", "RemovedBlock"]

@@ -10,7 +10,8 @@ One record (:func:`render`) or a stream of them (:func:`render_many`) in one of
 - ``txt``: the title, a blank line and the body text (``Article.text``: paragraphs and list
   items), like trafilatura's txt output. Several records are separated by a line of ``=``.
 - ``md``: Markdown (CommonMark): ``# title``, one metadata line (published date, section,
-  topics, URL), then the body: paragraphs, lists as ``-`` or ``1.`` lists, and each quote
+  topics, URL), then the body: paragraphs, sub-headings as ``##``, lists as ``-`` or ``1.``
+  lists, and each quote
   that fills whole paragraphs as a ``>`` blockquote of those paragraphs ending in
   ``> — speaker, role``. Record text is escaped: a paragraph starting with ``1.`` or ``#``
   stays a paragraph, ``*`` or ``<b>`` stay characters. Several records are separated by a
@@ -20,7 +21,8 @@ One record (:func:`render`) or a stream of them (:func:`render_many`) in one of
   (``sourceDesc/bibl``), the language (``langUsage``), section and topics
   (``textClass/keywords/term``) and the quoted speakers (``particDesc/listPerson/person``,
   each with an ``xml:id``); its ``<body>`` holds ``<p>``, ``<list rend="bulleted|numbered">``
-  with ``<item>``, and each quote as ``<said who="#speaker-N"><quote>``. Several records
+  with ``<item>``, and each quote as ``<said who="#speaker-N"><quote>``; a sub-heading opens
+  a ``<div>`` with its ``<head>``, holding the blocks up to the next one. Several records
   make one ``<teiCorpus>`` with a header of its own and one ``<TEI>`` per record (an XML
   file has one root); there speaker ids are ``record-N-speaker-M``, unique in the file.
 
@@ -178,6 +180,19 @@ def _blocks(article: Article) -> list[_Block]:
             for index, block in enumerate(blocks)] + after
 
 
+def _heading_blocks(article: Article, blocks: list[_Block]) -> set[int]:
+    """Indexes (in ``blocks``, :func:`_blocks`) of the paragraphs that are the record's
+    sub-headings, matched in order."""
+    found: set[int] = set()
+    pending = list(article.headings)
+    for index, block in enumerate(blocks):
+        if pending and isinstance(block, _Paragraph) and not block.quotes and \
+                block.text == pending[0]:
+            found.add(index)
+            pending.pop(0)
+    return found
+
+
 def _reading_order(article: Article) -> list[str | ListBlock | _Quoted]:
     """Paragraphs and lists in the order ``Article.text`` has them: a list where its items
     are, else after its intro paragraph, else at the end."""
@@ -311,8 +326,12 @@ def _markdown(article: Article) -> str:
         chunks.append(f"# {title}")
     chunks.append(_md_metadata(article))
     previous: _Block | None = None
-    for block in _blocks(article):
-        if isinstance(block, ListBlock):
+    blocks = _blocks(article)
+    headings = _heading_blocks(article, blocks)
+    for index, block in enumerate(blocks):
+        if index in headings and isinstance(block, _Paragraph):
+            chunks.append(f"## {_md_inline(block.text)}")
+        elif isinstance(block, ListBlock):
             if isinstance(previous, ListBlock) and previous.ordered == block.ordered:
                 chunks.append("<!-- -->")  # two lists in a row would merge into one
             chunks.append("\n".join(_md_list(block)))
@@ -428,16 +447,22 @@ def _tei(article: Article, *, id_prefix: str) -> ET.Element:
     root = _tei_root("TEI", **({"xml_lang": article.language} if article.language else {}))
     speakers = _speaker_ids(article.quotes, id_prefix)
     _tei_header(article, speakers, root)
-    body = _element(_element(root, "text"), "body")
-    for block in _blocks(article):
-        if isinstance(block, ListBlock):
-            items = _element(body, "list", rend="numbered" if block.ordered else "bulleted")
+    body = parent = _element(_element(root, "text"), "body")
+    blocks = _blocks(article)
+    headings = _heading_blocks(article, blocks)
+    for index, block in enumerate(blocks):
+        if index in headings and isinstance(block, _Paragraph):
+            # A sub-heading opens a <div> that holds the blocks up to the next one.
+            parent = _element(body, "div")
+            _element(parent, "head", block.text)
+        elif isinstance(block, ListBlock):
+            items = _element(parent, "list", rend="numbered" if block.ordered else "bulleted")
             for item in block.items:
                 _element(items, "item", item)
         elif isinstance(block, _Quoted):
-            _tei_said(body, block.quote, _quote_parts(block.quote), speakers)
+            _tei_said(parent, block.quote, _quote_parts(block.quote), speakers)
         else:
-            _tei_paragraph(body, block, speakers)
+            _tei_paragraph(parent, block, speakers)
     if len(body) == 0:
         _element(body, "p")  # a body holds at least one block
     return root

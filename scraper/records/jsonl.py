@@ -11,10 +11,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from scraper.errors import ExportError
+from scraper.errors import ExportError, InputError
+from scraper.records.models import Document
 from scraper.text import load_json
 
 logger = logging.getLogger(__name__)
@@ -61,12 +63,35 @@ def repair_jsonl(path: Path) -> Iterator[dict[str, object]]:
     except OSError as error:
         raise ExportError(f"cannot repair {path}: {error.strerror or error}") from error
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            record = read_jsonl_line(line, f"{path}:{number}")
+        for _, record in _json_lines(handle, path):
             if isinstance(record, dict):
                 yield record
+
+
+def _json_lines(handle: BinaryIO, path: Path) -> Iterator[tuple[int, object]]:
+    """(line number, JSON value) of each non-blank line."""
+    for number, line in enumerate(handle, start=1):
+        if line.strip():
+            yield number, read_jsonl_line(line, f"{path}:{number}")
+
+
+def read_documents(path: Path) -> Iterator[Document]:
+    """The document records of a ``crawl --documents`` file, validated, one line in memory at
+    a time; :class:`InputError` naming the line for one that is not a document record."""
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from error
+    with handle:
+        lines = _json_lines(handle, path)
+        for number, value in lines:
+            try:
+                yield Document.model_validate(value)
+            except ValidationError as error:
+                problem = error.errors()[0]
+                where = ".".join(str(part) for part in problem["loc"]) or "record"
+                raise InputError(f"{path}:{number} is not a document record: {where}: "
+                                 f"{problem['msg']}") from None
 
 
 class JsonlWriter:

@@ -123,6 +123,59 @@ class RemovedBlock(BaseModel):
     )
 
 
+LinkKind = Literal["internal", "external", "document", "mail"]
+"""What a link points to: the same site, another site, a file, an e-mail address."""
+
+
+class Link(BaseModel):
+    """A link of the article body, in reading order."""
+
+    model_config = RECORD_CONFIG
+
+    text: NonEmptyStr = Field(description='The link\'s text as shown: "available here".')
+    url: str = Field(
+        description="Where it points: absolute (http, https), or the mailto: URL as written.")
+    kind: LinkKind = Field(
+        description='"internal" (same site), "external", "document" (a pdf, doc, docx, odt, '
+        'xls, xlsx, ppt, pptx or zip file, on any site) or "mail" (mailto:).')
+
+
+class LinkedDocument(BaseModel):
+    """A file the article links (a position paper, a report), once per URL."""
+
+    model_config = RECORD_CONFIG
+
+    url: AbsoluteUrl = Field(description="Absolute URL of the file.")
+    text: NonEmptyStr = Field(description="Text of its first link: \"Read full position paper\".")
+    type: NonEmptyStr = Field(description='File type, from the URL\'s extension: "pdf", "docx".')
+
+
+class Image(BaseModel):
+    """A content image of the article (not an icon, logo or tracking pixel)."""
+
+    model_config = RECORD_CONFIG
+
+    url: AbsoluteUrl = Field(description="Absolute URL of the image.")
+    alt: str | None = Field(default=None, description="Its alt text; null when absent or empty.")
+    caption: str | None = Field(
+        default=None, description="Its caption (<figcaption>, a caption or credit line under "
+        "it); null when none.")
+
+
+class Contact(BaseModel):
+    """A press contact block ("NAME / ROLE / Email : ... / Tel : ..."), out of the body."""
+
+    model_config = RECORD_CONFIG
+
+    name: str | None = Field(default=None, description='The person: "Boris Tonhauser".')
+    role: str | None = Field(default=None, description='Their function: "Director of Platforma".')
+    email: str | None = Field(
+        default=None, description='E-mail address, decoded from "name [at] ccre.org" forms '
+        "only when unambiguous; null when absent, cut or ambiguous.")
+    phone: str | None = Field(default=None,
+                              description='Phone as printed after its label: "+ 32 2 500 05 39".')
+
+
 class FetchInfo(BaseModel):
     """How the page was fetched; absent for pages read from files."""
 
@@ -262,7 +315,57 @@ class Article(BaseModel):
         "body's own. Items are (item_id, edition), even when an English body sits under "
         "/fr/.",
     )
+    headings: list[NonEmptyStr] = Field(
+        default_factory=list,
+        description="The body's sub-headings in order; they stay in place in paragraphs and "
+        "text.",
+    )
+    links: list[Link] = Field(
+        default_factory=list,
+        description="Every link of the body (and of an attachment box after it) in reading "
+        "order; never navigation, share or spam links.",
+    )
+    documents: list[LinkedDocument] = Field(
+        default_factory=list,
+        description="The files the article links (pdf, doc, docx, odt, xls, xlsx, ppt, pptx, "
+        "zip), once per URL, in order.",
+    )
+    images: list[Image] = Field(default_factory=list, description="Content images in order.")
+    contacts: list[Contact] = Field(
+        default_factory=list,
+        description='Press contact blocks, taken out of the body (listed in removed with '
+        'reason "contact").',
+    )
     fetch: FetchInfo | None = Field(
         default=None, description="Fetch details; null for pages read from files."
     )
+    extractor_version: str = Field(description="Version of scraper that produced the record.")
+
+
+class Document(BaseModel):
+    """A file the articles link, as ``scraper crawl --documents`` fetched it (one line of
+    ``OUT.documents.jsonl``)."""
+
+    model_config = RECORD_CONFIG
+
+    url: AbsoluteUrl = Field(description="The URL the articles link (the state's key).")
+    type: NonEmptyStr = Field(description='File type, from the URL\'s extension: "pdf".')
+    linked_from: list[AbsoluteUrl] = Field(
+        default_factory=list, description="URLs of the articles that link it, in crawl order.")
+    link_text: str | None = Field(
+        default=None, description="Text of the first link to it: \"Read full position paper\".")
+    size: int = Field(ge=0, description="Size of the file in bytes.")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the file, hex.")
+    pages: int | None = Field(
+        default=None, ge=0, description="PDF: number of pages; null for other types or "
+        "when it could not be read (read_error says why).")
+    title: str | None = Field(
+        default=None, description="PDF: the title its metadata gives; null when none.")
+    text: str | None = Field(
+        default=None, description="PDF: its text, pages separated by a blank line; null "
+        "when it could not be read.")
+    read_error: str | None = Field(
+        default=None, description="Why a PDF's pages, title and text are null (no PDF "
+        "library installed: pip install 'scraper[pdf]'; an encrypted or broken file).")
+    fetch: FetchInfo = Field(description="How the file was fetched.")
     extractor_version: str = Field(description="Version of scraper that produced the record.")
