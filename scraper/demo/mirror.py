@@ -30,7 +30,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 _LANGUAGE_PARAMETER = re.compile(r"/language:[A-Za-z]+/?$")
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-                 ".xml": "application/xml", ".json": "application/json"}
+                 ".xml": "application/xml", ".json": "application/json",
+                 ".pdf": "application/pdf"}
 
 
 FAULT_KINDS = ("500", "503", "429", "reset", "truncated", "slow", "redirect", "content-type",
