@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import shlex
 import sys
 import time
@@ -17,6 +18,7 @@ from scraper.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Bar, closing_li
 from scraper.cli.parser import WAYBACK_DELAY, fetch_options
 from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
 from scraper.crawl.runner import discover_only
+from scraper.crawl.files import documents_path
 from scraper.crawl.state import CrawlState
 from scraper.errors import ScraperError
 from scraper.inputs import check_output, check_url
@@ -163,11 +165,17 @@ def demo_command(arguments: argparse.Namespace) -> int:
     from scraper import demo  # the demo's servers and archives: this command only
 
     check_output(arguments.output, overwrite=True, stream=True)  # replaced, by design
+    if arguments.documents:
+        if arguments.output == "-":
+            raise ScraperError("--documents writes OUT.documents.jsonl beside the records: "
+                               "pass an output file (-o)")
+        check_output(documents_path(arguments.output), overwrite=True)
     archive = demo.load_archive(arguments.archive) if arguments.archive else \
         demo.find_archive(arguments.site, arguments.via)
     with demo.serve(archive) as mirror:
         closing_line(f"scraper demo: serving {archive.served} at {mirror.base_url}")
-        settings = demo.crawl_settings(archive, mirror.base_url)
+        settings = dataclasses.replace(demo.crawl_settings(archive, mirror.base_url),
+                                       documents=arguments.documents)
         options = DEFAULT_FETCH_OPTIONS.model_copy(
             update={"delay": 0.0, "per_host": 4, "obey_crawl_delay": False})
         state = CrawlState(":memory:")  # a demo always starts afresh

@@ -191,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("-o", "--output", default="demo.jsonl",
                              help="records, JSONL (default: demo.jsonl, overwritten)")
     demo_parser.add_argument("--warc", help="also keep raw pages in this .warc.gz file")
+    demo_parser.add_argument("--documents", action="store_true",
+                             help="also fetch the files the articles link, as crawl "
+                             "--documents does (OUTPUT.documents.jsonl)")
 
     export_parser = commands.add_parser(
         "export",

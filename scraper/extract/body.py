@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import trafilatura
 
 from scraper.document import Block, Document
+from scraper.extract.contacts import is_name
 from scraper.records import ListBlock
 
 BULLET = re.compile(r"^\s*(?:[•·▪◦●■□►▸‣⁃∙*]|-(?=\s)|–(?=\s))\s*")
@@ -20,6 +21,12 @@ SUB_HEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 MAX_HEADING_WORDS = 15
 MAX_HEADING_CHARS = 150
 """A bold line longer than this is emphasis, not a sub-heading."""
+MAX_PLAIN_HEADING_WORDS = 18
+MIN_PROSE_WORDS = 15
+PROSE_ENDS = (".", "!", "?", "…", ":", '"', "”", "»")
+QUOTE_OPENERS = frozenset("\"“«‘'„")
+QUOTE_CLOSERS = ("\"", "”", "»", "’")
+"""A line ending in a closing quote mark ends a quote, not a heading."""
 MAX_THEME_WORDS = 12
 MAX_LINK_DENSITY = 0.6
 """Blocks whose text is more link text than this are navigation, not body."""
@@ -80,9 +87,11 @@ def body_from_blocks(blocks: list[Block]) -> Body:
                 blocks=tuple(blocks))
 
 
-def body_headings(blocks: Sequence[Block]) -> list[str]:
+def body_headings(blocks: Sequence[Block], *, from_text: bool = False) -> list[str]:
     """The body's sub-headings in order: its ``<h2>``-``<h6>`` lines, and short lines
-    written wholly in bold that stand alone above ordinary text."""
+    written wholly in bold that stand alone above ordinary text. ``from_text``: on a body
+    that marks none, short plain lines that stand alone between sentences and open prose
+    (:func:`_plain_heading`)."""
     headings = []
     for position, block in enumerate(blocks):
         if block.list_id is not None or BULLET.match(block.text):
@@ -93,12 +102,51 @@ def body_headings(blocks: Sequence[Block]) -> list[str]:
                 and not blocks[position + 1].strong \
                 and blocks[position + 1].kind not in SUB_HEADING_TAGS:
             headings.append(block.text)
-    return headings
+    if headings or not from_text:
+        return headings
+    return [block.text for position, block in enumerate(blocks)
+            if _plain_heading(blocks, position)]
+
+
+def _plain_heading(blocks: Sequence[Block], position: int) -> bool:
+    """A plain line that reads as a sub-heading: short, no final full stop, colon, or quote
+    mark, capitalised, not a list item nor a link; after a finished sentence (or first,
+    without digits: not a dateline), and followed by prose, at most one such line between
+    (a heading and its sub-heading)."""
+    if not _is_heading_like(blocks[position]):
+        return False
+    if position == 0:
+        if any(character.isdigit() for character in blocks[0].text):
+            return False
+    elif not (_is_heading_like(blocks[position - 1])
+              or blocks[position - 1].text.endswith(PROSE_ENDS)
+              or blocks[position - 1].list_id is not None
+              or BULLET.match(blocks[position - 1].text)) \
+            or is_name(blocks[position - 1].text):  # a name, then its role: a signature
+        return False
+    following = blocks[position + 1: position + 3]
+    if following and _is_prose(following[0]):
+        return True
+    return len(following) == 2 and _is_heading_like(following[0]) and _is_prose(following[1])
+
+
+def _is_heading_like(block: Block) -> bool:
+    text = block.text
+    return (block.list_id is None and not BULLET.match(text) and not NUMBERED.match(text)
+            and len(text.split()) <= MAX_PLAIN_HEADING_WORDS and _reads_as_heading(text)
+            and ": " not in text and text[:1].isupper() and not text.endswith(("!", ")"))
+            and text[:1] not in QUOTE_OPENERS and block.link_density <= MAX_LINK_DENSITY
+            and not is_name(text))
+
+
+def _is_prose(block: Block) -> bool:
+    return block.list_id is None and (len(block.text.split()) >= MIN_PROSE_WORDS
+                                      or block.text.endswith(PROSE_ENDS))
 
 
 def _reads_as_heading(text: str) -> bool:
     return len(text) <= MAX_HEADING_CHARS and len(text.split()) <= MAX_HEADING_WORDS and \
-        not text.endswith((".", ":", ";", ",", "…"))
+        not text.endswith((".", ":", ";", ",", "…", *QUOTE_CLOSERS))
 
 
 def _next_is_numbered(blocks: list[Block], block: Block) -> bool:

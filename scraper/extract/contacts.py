@@ -128,7 +128,7 @@ def _is_short(text: str) -> bool:
         and not text.endswith(":")
 
 
-def _is_name(text: str) -> bool:
+def is_name(text: str) -> bool:
     """Two to five capitalised words (particles aside), no digits: "Boris Tonhauser"."""
     words = text.split()
     if not 2 <= len(words) <= 5 or _DIGITS.search(text):
@@ -187,7 +187,7 @@ def _read_head(blocks: Sequence[Block], lines: list[_Line], first: int,
     name = role = None
     if texts:
         name_at = next((position for position, text in enumerate(texts)
-                        if _is_name(text.split(",")[0])), None)
+                        if is_name(text.split(",")[0])), None)
         if name_at is not None:
             first_text = texts[name_at]
             if "," in first_text:
@@ -229,4 +229,4 @@ def take_contacts(blocks: list[Block], removed: list[Removal]) -> tuple[list[Blo
         [contact for _, contact in found]
 
 
-__all__ = ["decode_email", "find_contacts", "take_contacts"]
+__all__ = ["decode_email", "find_contacts", "is_name", "take_contacts"]

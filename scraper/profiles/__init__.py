@@ -142,6 +142,10 @@ class ContentRules(BaseModel):
     migration_artefacts: bool = False
     """Repair items migrated from an older site: literal "rn" left where line breaks were,
     the old title glued to the first paragraph."""
+    text_headings: bool = False
+    """Find sub-headings from the text too, on a page whose body marks none (no <h2>-<h6>,
+    no wholly bold line): short lines without a final full stop that stand alone between
+    sentences and open prose, as the site's older pages write them."""
 
 
 class WordPressRules(BaseModel):
