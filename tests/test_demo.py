@@ -31,6 +31,14 @@ def test_demo_crawls_every_item_of_the_bundled_archive(
         assert (record["title"], record["published"], record["language"]) == (
             item["title"], item["published"], item["body_language"])
         assert "Développez vos ventes" not in record["text"]
+        # What the article links and shows (issue 17), as the archive's manifest says.
+        assert [document["url"].split("/", 3)[3] for document in record["documents"]] == [
+            path.lstrip("/") for path in item["documents"]]
+        assert [contact["name"] for contact in record["contacts"]] == (
+            [item["contact"]] if item["contact"] else [])
+        assert len(record["images"]) == item["photo"]
+        assert record["headings"] == (["About CEMR" if item["lang"] == "en"
+                                       else "À propos du CCRE"] if item["documents"] else [])
     assert "255 written" in capsys.readouterr().err
 
 
