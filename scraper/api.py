@@ -9,6 +9,7 @@ module and the runner are the only ones that know the order of the stages.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import concurrent.futures
 import contextvars
 import datetime as dt
@@ -16,10 +17,9 @@ import logging
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-import httpx
 from pydantic import ValidationError
 
 from scraper.budget import check as check_budget
@@ -30,30 +30,23 @@ from scraper.config import (
     DEFAULT_FETCH_OPTIONS,
     CleanOptions,
     FetchOptions,
-    installed_version,
 )
-from scraper.crawl import runner
-from scraper.crawl.fetch import Fetcher
-from scraper.crawl.runner import CrawlEvent, CrawlSummary, allowed_hosts, open_crawl
 from scraper.crawl.settings import CrawlSettings
-from scraper.crawl.state import CrawlState
-from scraper.crawl.wayback import archived_page
-from scraper.dataset.export import check_export, write_records
-from scraper.dataset.tidy import (
-    DatasetStats,
-    DatasetSummary,
-    compute_stats,
-    open_dataset,
-)
 from scraper.document import Page
-from scraper.records.jsonl import read_documents
-from scraper.extract.files import read_file
 from scraper.errors import FetchError, InputError, RecordError
 from scraper.extract import explain_article, extract_article
 from scraper.extract.explain import Explanation
 from scraper.inputs import check_url
+from scraper.names import installed_version
 from scraper.profiles import SiteProfile, load_profile, profile_for_host
 from scraper.records import Article, FetchInfo
+
+if TYPE_CHECKING:  # the crawl's and the dataset's modules load when a function needs them
+    import httpx
+
+    from scraper.crawl.runner import CrawlEvent, CrawlSummary, open_crawl
+    from scraper.crawl.state import CrawlState
+    from scraper.dataset.tidy import DatasetStats, DatasetSummary
 
 logger = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -112,6 +105,8 @@ def explain(html: str | bytes, url: str, *,
 
 def extract_page(page: Page, profile: SiteProfile) -> Article:
     """The record of a fetched page (or of a page read back from a WARC file)."""
+    from scraper.crawl import runner
+
     return runner.read_page(extract, page, profile)
 
 
@@ -138,12 +133,16 @@ async def fetch_articles(urls: list[str], *, profile: SiteProfile | str | Path |
                          ) -> AsyncIterator[Article | FetchError]:
     """Records of several URLs through one polite fetcher (one client, one robots.txt per
     host), in order; a URL that cannot be had yields its :class:`FetchError`."""
+    from scraper.crawl import runner
+    from scraper.crawl.fetch import Fetcher
+    from scraper.crawl.wayback import archived_page
+
     checked = [check_url(url) for url in urls]
     # A web-archive capture (/web/<timestamp>id_/<url>) is read as its original page.
     captures = [archived_page(url) for url in checked]
     sites = [resolve_profile(capture.original if capture else url, profile)
              for url, capture in zip(checked, captures, strict=True)]
-    hosts = frozenset().union(*(allowed_hosts(site, url) for site, url in zip(sites, checked,
+    hosts = frozenset().union(*(runner.allowed_hosts(site, url) for site, url in zip(sites, checked,
                                                                                strict=True)))
     async with Fetcher(options, allowed_hosts=hosts, client=client) as fetcher:
         for url, site, capture in zip(checked, sites, captures, strict=True):
@@ -170,12 +169,15 @@ async def crawl(settings: CrawlSettings | None = None, *, state: Path | str | No
                 client: httpx.AsyncClient | None = None) -> AsyncIterator[Article]:
     """Crawl the archive and yield its records (``async for article in crawl(...)``).
     ``state`` (a file path) makes the crawl resumable; None keeps it in memory."""
+    from scraper.crawl import runner
+    from scraper.crawl.state import CrawlState
+
     crawl_state = CrawlState(state or ":memory:")
     try:
         async for event in runner.crawl_events(settings or CrawlSettings(), extract,
                                                state=crawl_state, options=options,
                                                client=client):
-            if isinstance(event, CrawlEvent) and event.article is not None:
+            if isinstance(event, runner.CrawlEvent) and event.article is not None:
                 yield event.article
     finally:
         crawl_state.close()
@@ -265,6 +267,9 @@ async def run_crawl(settings: CrawlSettings, *, output: str, state: CrawlState,
     raw pages to ``warc``, failures to ``failures`` at the end; with
     ``settings.documents``, the linked files as document records (read by
     :func:`scraper.extract.files.read_file`) to ``OUT.documents.jsonl``."""
+    from scraper.crawl import runner
+    from scraper.extract.files import read_file
+
     return await runner.run_crawl(settings, extract, output=output, state=state,
                                   failures=failures, warc=warc, append=append,
                                   options=options, on_event=on_event, client=client,
@@ -282,6 +287,10 @@ def export_records(source: Path | str, output: Path | str, *, to: str,
     SQLite ``documents`` table (SQLite only).
     ``on_total`` hears how many records will be written once they are tidied,
     ``on_record`` each one as it goes (a progress bar)."""
+    from scraper.dataset.export import check_export, write_records
+    from scraper.dataset.tidy import open_dataset
+    from scraper.records.jsonl import read_documents
+
     check_export(to, output, bom=bom)
     if documents is not None and to != "sqlite":
         raise InputError("--documents fills the SQLite documents table: use it with --to "
@@ -313,11 +322,25 @@ def _heard(records: Iterator[Article], on_record: Callable[[], None]) -> Iterato
 def dataset_stats(source: Path | str, *, since: dt.date | None = None,
                   until: dt.date | None = None, top: int = 10) -> DatasetStats:
     """Counts over the tidied records of a JSONL file (see :func:`export_records`)."""
+    from scraper.dataset.tidy import compute_stats, open_dataset
+
     with open_dataset(source, since=since, until=until) as dataset:
         stats = compute_stats(dataset.records(), top=top)
         stats.items = dataset.count_items()
         stats.duplicates_dropped = dataset.summary.duplicates
         return stats
+
+
+_LAZY = {"CrawlEvent": "scraper.crawl.runner", "CrawlSummary": "scraper.crawl.runner",
+         "open_crawl": "scraper.crawl.runner", "DatasetStats": "scraper.dataset.tidy",
+         "DatasetSummary": "scraper.dataset.tidy"}
+"""Names this module offers from the crawl's and the dataset's modules, loaded on first use."""
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'scraper.api' has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
 
 
 __all__ = [

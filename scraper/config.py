@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import functools
-from importlib.metadata import PackageNotFoundError, version
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from scraper.names import DEFAULT_DELAY, DEFAULT_MAX_CRAWL_DELAY, DEFAULT_PER_HOST, DEFAULT_RETRIES
 
 DEFAULT_MAX_ELEMENTS = 50_000
 """Elements rendered per page at most; the rest of a larger page is ignored (and logged)."""
@@ -48,15 +48,8 @@ class CleanOptions(BaseModel):
 DEFAULT_CLEAN_OPTIONS = CleanOptions()
 
 
-DEFAULT_DELAY = 1.0
-"""Seconds between two requests to one host (raised by robots.txt Crawl-delay)."""
-DEFAULT_PER_HOST = 2
-"""Requests in flight per host at most."""
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 """Bodies larger than this are aborted while streaming."""
-DEFAULT_RETRIES = 3
-"""Retries after the first attempt, for timeouts, connection errors, 5xx, 429 and truncated
-bodies; other 4xx are never retried."""
 
 
 class FetchOptions(BaseModel):
@@ -82,7 +75,8 @@ class FetchOptions(BaseModel):
     max_retry_after: float = Field(default=600.0, ge=0,
                                    description="longer Retry-After waits fail the URL instead")
     max_crawl_delay: float = Field(
-        default=60.0, ge=0, description="a robots.txt Crawl-delay longer than this defers the "
+        default=DEFAULT_MAX_CRAWL_DELAY, ge=0,
+        description="a robots.txt Crawl-delay longer than this defers the "
         "host's URLs to another run instead of stalling the crawl")
     respect_robots: bool = True
     obey_crawl_delay: bool = Field(
@@ -95,14 +89,3 @@ class FetchOptions(BaseModel):
 
 
 DEFAULT_FETCH_OPTIONS = FetchOptions()
-
-
-@functools.cache
-def installed_version() -> str:
-    """The installed package version: in every record (``extractor_version``) and in a
-    crawl's WARC (read once: reading package metadata costs more than extracting a small
-    page)."""
-    try:
-        return version("scraper")
-    except PackageNotFoundError:
-        return "0+unknown"

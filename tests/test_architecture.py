@@ -18,7 +18,7 @@ import scraper
 
 PACKAGE = Path(scraper.__file__).resolve().parent
 BASE = {"errors", "config", "caches", "text", "charset", "document", "inputs", "tomldata",
-        "records", "profiles", "lexicons", "budget"}
+        "records", "profiles", "lexicons", "budget", "names"}
 STAGES = {"crawl", "clean", "extract", "dataset"}
 ALLOWED: dict[str, set[str]] = {
     "__init__": {"api"} | BASE,  # the public names
@@ -30,10 +30,10 @@ ALLOWED: dict[str, set[str]] = {
     "demo": {"crawl"} | BASE,  # servers and archives beside the package
     **{stage: set(BASE) for stage in STAGES},
     # the base modules, in layers
-    "errors": set(), "config": set(), "caches": set(), "text": {"caches"}, "charset": set(),
-    "document": {"text"}, "inputs": {"errors"}, "tomldata": {"errors"},
-    "records": {"errors", "text"}, "lexicons": {"tomldata", "errors"},
-    "profiles": {"tomldata", "errors", "caches"}, "budget": {"errors"},
+    "errors": set(), "names": set(), "config": {"names"}, "caches": set(), "text": {"caches"},
+    "charset": set(), "document": {"text"}, "inputs": {"errors"}, "tomldata": {"errors"},
+    "records": {"errors", "text", "names"}, "lexicons": {"tomldata", "errors"},
+    "profiles": {"tomldata", "errors", "caches", "names"}, "budget": {"errors"},
 }
 
 
@@ -143,10 +143,38 @@ def test_import_scraper_loads_no_demo_and_no_cli() -> None:
 
 
 def test_all_lists_exactly_the_public_names() -> None:
-    public = {name for name in vars(scraper) if not name.startswith("_")}
+    public = {name for name in dir(scraper) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(scraper, name)).__name__ == "module"}
     assert sorted(scraper.__all__) == scraper.__all__
-    assert set(scraper.__all__) == public - modules - {"annotations", "logging"}
+    assert set(scraper.__all__) == public - modules - {"annotations"}
+
+
+HEAVY = ("pydantic", "httpx", "trafilatura", "warcio", "pyarrow", "dask", "protego", "pypdf",
+         "rich", "selectolax")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """The heavy third-party packages a fresh interpreter has loaded after running ``code``."""
+    probe = (f"import sys\n{code}\nprint(sorted({{name.split('.')[0] for name in sys.modules}}"
+             f" & set({HEAVY!r})))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            check=True)
+    return list(ast.literal_eval(result.stdout.strip().splitlines()[-1]))
+
+
+def test_help_and_version_load_nothing_heavy() -> None:
+    """``scraper --help`` answers in a tenth of a second: no models, client or parser."""
+    assert _loaded_after("from scraper.cli import main; main(['--help'])") == []
+    assert _loaded_after("import scraper; print(scraper.__version__)") == []
+
+
+def test_a_one_page_extract_loads_only_what_it_uses(tmp_path: Path) -> None:
+    """No HTTP client, WARC reader, trafilatura (a fallback), Parquet, Dask or PDF library."""
+    page = PACKAGE.parent / "fixtures" / "pages" / "seed-table.html"
+    loaded = _loaded_after(
+        f"from scraper.cli import main; main(['extract', {str(page)!r}, '--url', "
+        f"'https://ccre.org/en/actualites/view/4384', '-o', {str(tmp_path / 'a.json')!r}])")
+    assert loaded == ["pydantic", "selectolax"]
 
 
 def test_modules_stay_small() -> None:

@@ -26,7 +26,8 @@ from markdown_it import MarkdownIt
 import scraper
 from scraper.errors import ExportError
 from scraper.records import Article, ListBlock, Quote
-from scraper.records.formats import FORMATS, render, render_many
+from scraper.names import FORMATS
+from scraper.records.formats import render, render_many
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST: list[dict[str, Any]] = json.loads((FIXTURES / "manifest.json").read_text("utf-8"))

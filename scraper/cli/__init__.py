@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import logging
 import os
 import signal
@@ -21,17 +22,14 @@ from collections.abc import Iterator, Sequence
 
 from scraper.cli import common
 from scraper.cli.common import EXIT_OK, EXIT_USAGE
-from scraper.cli.crawl import crawl_command, demo_command
 from scraper.cli.parser import build_parser
-from scraper.cli.records import (
-    export_command,
-    extract_command,
-    get_command,
-    schema_command,
-    stats_command,
-)
 from scraper.errors import ScraperError
 from scraper.inputs import check_output
+
+COMMANDS = {"extract": "records", "get": "records", "export": "records", "stats": "records",
+            "schema": "records", "crawl": "crawl", "demo": "crawl"}
+"""Each command's module (scraper.cli.NAME, function COMMAND_command): imported only when
+the command runs, so --help and a one-page extract load only what they use."""
 
 
 def _configure_logging(arguments: argparse.Namespace) -> None:
@@ -104,13 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    runners = {"extract": extract_command, "schema": schema_command, "get": get_command,
-               "demo": demo_command, "export": export_command, "stats": stats_command}
     try:
         with _stop_on_sigterm():
+            module = importlib.import_module(f"scraper.cli.{COMMANDS[arguments.command]}")
+            command = getattr(module, f"{arguments.command}_command")
             if arguments.command == "crawl":
-                return crawl_command(arguments, list(argv if argv is not None else sys.argv[1:]))
-            return runners[arguments.command](arguments)
+                return int(command(arguments, list(argv if argv is not None else sys.argv[1:])))
+            return int(command(arguments))
     except ScraperError as error:
         print(f"scraper: error: {error}", file=sys.stderr)
         return EXIT_USAGE

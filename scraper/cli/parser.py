@@ -5,17 +5,24 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from scraper.api import extractor_version
 from scraper.cli.common import EXIT_USAGE
-from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
-from scraper.crawl.runner import VIAS
-from scraper.crawl.wayback import parse_as_of
-from scraper.dataset.export import EXPORT_FORMATS
 from scraper.errors import ScraperError
-from scraper.profiles import DEFAULT_PROFILE
-from scraper.records.formats import FORMATS
+from scraper.names import (
+    DEFAULT_DELAY,
+    DEFAULT_MAX_CRAWL_DELAY,
+    DEFAULT_PER_HOST,
+    DEFAULT_PROFILE,
+    DEFAULT_RETRIES,
+    EXPORT_FORMATS,
+    FORMATS,
+    VIA_SOURCES,
+    installed_version,
+)
+
+if TYPE_CHECKING:
+    from scraper.config import FetchOptions
 
 WAYBACK_DELAY = 4.0
 """Seconds between requests to a web archive unless --delay says otherwise."""
@@ -53,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Example: scraper extract fixtures/pages/seed-table.html "
         "--url https://ccre.org/en/actualites/view/4384",
     )
-    parser.add_argument("--version", action="version", version=f"scraper {extractor_version()}")
+    parser.add_argument("--version", action="version", version=f"scraper {installed_version()}")
     _add_logging_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -160,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl_parser.add_argument("--refresh", action="store_true",
                               help="with --resume: fetch done items again, conditionally "
                               "(unchanged pages cost a 304 and are not rewritten)")
-    crawl_parser.add_argument("--via", choices=sorted(VIAS),
+    crawl_parser.add_argument("--via", choices=sorted(VIA_SOURCES),
                               help="read the site's captures in a web archive (the Wayback "
                               "Machine; --base-url: another archive or a mirror of one); "
                               "default delay 4 s")
@@ -182,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_parser.add_argument("--site", default=DEFAULT_PROFILE,
                              help="the site whose archive to serve: a bundled profile with "
                              "a demo archive (default: %(default)s)")
-    demo_parser.add_argument("--via", choices=sorted(VIAS),
+    demo_parser.add_argument("--via", choices=sorted(VIA_SOURCES),
                              help="serve the site's captures in a web archive (a CDX "
                              "index and raw captures) and crawl them")
     demo_parser.add_argument("--archive", type=Path,
@@ -277,16 +284,16 @@ def _add_logging_options(parser: argparse.ArgumentParser, *, top: bool = False) 
 def _addfetch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--delay", type=_non_negative_float,
                         help=f"seconds between requests to a host (default: "
-                        f"{DEFAULT_FETCH_OPTIONS.delay:g}; robots.txt Crawl-delay may raise it)")
+                        f"{DEFAULT_DELAY:g}; robots.txt Crawl-delay may raise it)")
     parser.add_argument("--concurrency", type=_positive_int,
-                        help=f"requests in flight per host (default: {DEFAULT_FETCH_OPTIONS.per_host})")
+                        help=f"requests in flight per host (default: {DEFAULT_PER_HOST})")
     parser.add_argument("--contact", help="URL or e-mail added to the User-Agent")
     parser.add_argument("--retries", type=_non_negative_int,
-                        help=f"retries of transient failures (default: {DEFAULT_FETCH_OPTIONS.retries})")
+                        help=f"retries of transient failures (default: {DEFAULT_RETRIES})")
     parser.add_argument("--max-crawl-delay", type=_non_negative_float, metavar="SECONDS",
                         help="a robots.txt Crawl-delay longer than this leaves the host's pages "
                         "pending instead of waiting (default: "
-                        f"{DEFAULT_FETCH_OPTIONS.max_crawl_delay:g})")
+                        f"{DEFAULT_MAX_CRAWL_DELAY:g})")
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:
@@ -311,11 +318,15 @@ def fetch_options(arguments: argparse.Namespace) -> FetchOptions:
         value = getattr(arguments, name, None)
         if value is not None:
             changes[field] = value
+    from scraper.config import DEFAULT_FETCH_OPTIONS  # the models: when a command runs
+
     return DEFAULT_FETCH_OPTIONS.model_copy(update=changes)
 
 
 def _as_of(text: str) -> dt.datetime:
     try:
+        from scraper.crawl.wayback import parse_as_of  # the crawl's modules: when used
+
         return parse_as_of(text)
     except ScraperError as error:
         raise argparse.ArgumentTypeError(str(error)) from None

@@ -19,14 +19,13 @@ from scraper.api import dataset_stats, explain, export_records, extract, fetch_a
 from scraper.cli.common import EXIT_FAILED, EXIT_OK, Bar, closing_line, write
 from scraper.cli.parser import fetch_options, format_of
 from scraper.crawl.files import documents_path
-from scraper.dataset.export import EXPORT_FORMATS
 from scraper.errors import FetchError, ScraperError
+from scraper.names import EXPORT_FORMATS
 from scraper.inputs import check_output, read_page, url_from_page
 from scraper.profiles import load_profile
 from scraper.records import Article
 from scraper.records.formats import render, render_many
 from scraper.records.jsonl import JsonlWriter
-from scraper.shards import connect_dask, extract_shards_on_dask, extract_warc
 
 logger = logging.getLogger(__name__)
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -149,6 +148,8 @@ def _warc_records(warcs: list[str], arguments: argparse.Namespace,
     for warc in warcs:
         if not Path(warc).is_file():
             raise ScraperError(f"{warc}: no such file")
+    from scraper.shards import connect_dask, extract_shards_on_dask, extract_warc  # WARC only
+
     if arguments.dask:
         client = stack.enter_context(connect_dask(arguments.dask))
         return extract_shards_on_dask(warcs, client=client, profile=arguments.profile)

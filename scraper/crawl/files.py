@@ -18,13 +18,15 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from scraper import budget
-from scraper.crawl.fetch import Fetcher
 from scraper.crawl.state import CrawlState
 from scraper.document import FileText, Page
 from scraper.records import Document, FetchInfo
+
+if TYPE_CHECKING:
+    from scraper.crawl.fetch import Fetcher
 
 FILE_BATCH = 200
 """Pending files held in memory at once."""

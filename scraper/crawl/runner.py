@@ -24,7 +24,7 @@ import httpx
 
 from scraper import budget
 from scraper.charset import decode_html
-from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions, installed_version
+from scraper.config import DEFAULT_FETCH_OPTIONS, FetchOptions
 from scraper.crawl import wayback, wordpress
 from scraper.crawl.fetch import Fetcher, origin_text
 from scraper.crawl.files import FileEvent, FileReader, documents_path, file_events, fetch_info
@@ -37,6 +37,7 @@ from scraper.crawl.wordpress import payload_page
 from scraper.document import Page
 from scraper.errors import ConfigError, ExportError, InputError, ScraperError
 from scraper.inputs import check_output, check_url
+from scraper.names import installed_version
 from scraper.profiles import SiteProfile, load_profile
 from scraper.records import Article, FetchInfo
 from scraper.records.jsonl import JsonlWriter, repair_jsonl

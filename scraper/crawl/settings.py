@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from scraper.profiles import DEFAULT_PROFILE
+from scraper.names import DEFAULT_PROFILE
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from pydantic import BaseModel
 from scraper.dataset.scratch import sweep
 from scraper.errors import ExportError, InputError
 from scraper.inputs import check_output
+from scraper.names import EXPORT_FORMATS
 from scraper.records import Article, Document, FetchInfo
 from scraper.records.jsonl import JsonlWriter
 
@@ -38,8 +39,6 @@ logger = logging.getLogger(__name__)
 
 # Researcher formats -----------------------------------------------------------------------
 
-EXPORT_FORMATS = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet", "sqlite": ".sqlite"}
-"""Export format name -> the file suffix it is written with."""
 STREAMABLE_FORMATS = frozenset({"csv", "jsonl"})
 """Formats that can go to standard output (``-``)."""
 

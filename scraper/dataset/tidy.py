@@ -42,7 +42,8 @@ from pydantic import ValidationError
 
 from scraper.dataset.scratch import sweep
 from scraper.errors import InputError
-from scraper.profiles import FALLBACK_PROFILE, profile_for_host
+from scraper.names import FALLBACK_PROFILE
+from scraper.profiles import profile_for_host
 from scraper.records import Article
 from scraper.text import load_json
 

@@ -8,8 +8,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import trafilatura
-
 from scraper.document import Block, Document
 from scraper.extract.contacts import is_name
 from scraper.records import ListBlock
@@ -156,6 +154,8 @@ def _next_is_numbered(blocks: list[Block], block: Block) -> bool:
 
 def body_from_trafilatura(html: str, url: str) -> Body:
     """Main text of a page no profile lays out, by trafilatura (lists as "- " lines)."""
+    import trafilatura  # a fallback: loaded (0.3 s) only for a page that needs it
+
     extracted = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
                                     deduplicate=False)
     lines = [line.strip() for line in (extracted or "").splitlines() if line.strip()]

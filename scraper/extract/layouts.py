@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from scraper.document import Block, Document, Removal
 from scraper.errors import ProfileError
-import scraper.extract.wordpress as wordpress
+from scraper.extract.wordpress import is_term_link, post_id, taxonomy
+from scraper.extract.wordpress import published as post_published
 from scraper.extract.body import (
     Body,
     body_from_blocks,
@@ -110,14 +111,14 @@ def read_wordpress(document: Document, profile: SiteProfile,
     rules = profile.wordpress
     tags = [link.text for link in document.markup_links
             if link.tag == "a" and "tag" in link.rel.split() and link.text.strip()
-            and wordpress.is_term_link(link.href, document.url, rules.tag_base)]
+            and is_term_link(link.href, document.url, rules.tag_base)]
     if not tags:
         tags = list(extract_markup_topics(document, rel_tag=False))
-    found = wordpress.taxonomy(document, rules, tags)
-    dated = wordpress.published(document, profile)
+    found = taxonomy(document, rules, tags)
+    dated = post_published(document, profile)
     if dated is not None:
         reading.published, reading.published_raw = dated
-    reading.item_id = wordpress.post_id(document)
+    reading.item_id = post_id(document)
     if found is not None:
         reading.section, reading.topics = found.section, found.topics
         reading.trail = tuple(Breadcrumb(name=name, url=url) for name, url in found.trail)

@@ -25,13 +25,10 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from scraper.caches import page_cache
 from scraper.errors import ProfileError
+from scraper.names import DEFAULT_PROFILE, FALLBACK_PROFILE
 from scraper.tomldata import FROZEN as _FROZEN
 from scraper.tomldata import read_toml, validate_data
 
-DEFAULT_PROFILE = "cemr"
-"""The profile ``scraper crawl`` reads when no ``--site`` is given."""
-FALLBACK_PROFILE = "generic"
-"""The profile of pages whose host no bundled profile serves."""
 MAX_EXTENDS = 8
 """How many profiles one ``extends`` chain may hold (a loop is an error long before)."""
 

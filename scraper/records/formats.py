@@ -47,10 +47,9 @@ from urllib.parse import quote, urlsplit
 from pydantic_core import PydanticSerializationError
 
 from scraper.errors import ExportError
+from scraper.names import FORMATS
 from scraper.records.models import Article, ListBlock, Quote
 
-FORMATS = ("json", "jsonl", "txt", "md", "tei")
-"""The record formats, as ``--format`` names them."""
 
 TEI_NAMESPACE = "http://www.tei-c.org/ns/1.0"
 XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace"
