@@ -8,13 +8,9 @@ module and the runner are the only ones that know the order of the stages.
 
 from __future__ import annotations
 
-import asyncio
-import importlib
-import concurrent.futures
-import contextvars
 import datetime as dt
+import importlib
 import logging
-import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -207,6 +203,11 @@ def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
     interrupt) while waiting cancels it, waits for its cleanup (clients and crawl state
     closed), then raises KeyboardInterrupt here; a second Ctrl-C stops waiting.
     """
+    import asyncio  # the event loop's modules: for the functions that fetch
+    import concurrent.futures
+    import contextvars
+    import threading
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

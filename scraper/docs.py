@@ -11,9 +11,12 @@ can name). ``tests/test_docs_record.py`` fails while either is stale. Regenerate
 from __future__ import annotations
 
 import argparse
+import ast
 import datetime as dt
+import inspect
 import json
 import sys
+import textwrap
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -285,6 +288,30 @@ def record_markdown() -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def attribute_docs(model: type[BaseModel]) -> dict[str, str]:
+    """The docstrings written under the fields of ``model`` and of its bases (a profile's and
+    a lexicon's keys are documented so; pydantic is not asked to read them, which cost every
+    process a tenth of a second at start-up)."""
+    found: dict[str, str] = {}
+    for klass in reversed(model.__mro__):
+        if not (isinstance(klass, type) and issubclass(klass, BaseModel)) or \
+                klass is BaseModel:
+            continue
+        tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        body = tree.body[0].body if tree.body and isinstance(tree.body[0], ast.ClassDef) else []
+        for node, after in zip(body, body[1:], strict=False):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and \
+                    isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant) and \
+                    isinstance(after.value.value, str):
+                found[node.target.id] = inspect.cleandoc(after.value.value)
+    return found
+
+
+def field_description(model: type[BaseModel], name: str) -> str:
+    """A field's description: its ``description``, else the docstring under it."""
+    return model.model_fields[name].description or attribute_docs(model).get(name, "")
+
+
 def _table_section(title: str, model: type[BaseModel], intro: str) -> list[str]:
     lines = [f"## {title}", "", intro, "", "| key | type | default | meaning |",
              "|---|---|---|---|"]
@@ -294,7 +321,7 @@ def _table_section(title: str, model: type[BaseModel], intro: str) -> list[str]:
         kind = type_name(field.annotation, field.metadata).replace("map: text → [HeaderLines]"
                                                                    "(#headerlines)", "tables")
         lines.append(f"| `{name}` | {kind} | {_default(field)} | "
-                     f"{_cell(field.description or '', 400)} |")
+                     f"{_cell(field_description(model, name), 400)} |")
     return [*lines, ""]
 
 
@@ -332,7 +359,8 @@ def profile_markdown() -> str:
     for name, field in SiteProfile.model_fields.items():
         model = field.annotation
         if isinstance(model, type) and issubclass(model, BaseModel):
-            lines.extend(_table_section(f"[{name}]", model, field.description or ""))
+            lines.extend(_table_section(f"[{name}]", model,
+                                        field_description(SiteProfile, name)))
     lines.extend(_table_section("[header.LANGUAGE]", HeaderLines,
                                 "The site header of one interface language."))
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from scraper.errors import ProfileError
 
-FROZEN = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+FROZEN = ConfigDict(frozen=True, extra="forbid")
 """The configuration of every model read from a data file."""
 _M = TypeVar("_M", bound=BaseModel)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import itertools
 import json
@@ -192,6 +191,8 @@ def _urls_of(arguments: argparse.Namespace) -> list[str]:
 
 
 def get_command(arguments: argparse.Namespace) -> int:
+    import asyncio  # the event loop: for this command only
+
     arguments.urls = _urls_of(arguments)
     options = fetch_options(arguments)
     check_output(arguments.output, overwrite=arguments.overwrite, stream=True)
