@@ -33,6 +33,14 @@ def intent_mismatches(record: dict[str, Any], intent: dict[str, Any]) -> list[st
     for text in intent.get("text_excludes", []):
         if text in record["text"]:
             problems.append(f"text holds {text!r}")
+    links = {link["url"] for link in record.get("links", [])}
+    for url in intent.get("links_exclude", []):
+        if url in links:
+            problems.append(f"links hold {url!r}")
+    images = {image["url"] for image in record.get("images", [])}
+    for url in intent.get("images_exclude", []):
+        if url in images:
+            problems.append(f"images hold {url!r}")
     reasons = {block["reason"] for block in record["removed"]}
     for reason in intent.get("removed_reasons", []):
         if reason not in reasons:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -66,6 +67,9 @@ CREATE TABLE IF NOT EXISTS document_links (
 """Made by the first crawl that fetches documents (``crawl --documents``): other crawls'
 state files stay as small as before."""
 STATUSES = ("pending", "done", "failed", "skipped")
+MARK_BATCH = 200
+MARK_SECONDS = 1.0
+"""URL marks are committed every MARK_BATCH marks or MARK_SECONDS seconds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +105,18 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
 
 
 class CrawlState:
-    """The state file of one crawl. Each change is committed at once (WAL keeps it cheap).
-    A file is locked for as long as it is open: a second crawl on it is refused with one
-    line (two runs on one state wrote every record twice)."""
+    """The state file of one crawl. URLs marked done, failed or skipped are committed a
+    batch at a time (:data:`MARK_BATCH` or :data:`MARK_SECONDS`, whichever comes first: a
+    commit per page cost more than reading it); every other change at once. A kill loses at
+    most the last batch's marks, which ``--resume`` restores from the records written
+    (:meth:`reconcile`). A file is locked for as long as it is open: a second crawl on it is
+    refused with one line (two runs on one state wrote every record twice)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._has_documents = False
+        self._batched = 0
+        self._batch_started = 0.0
         self._lock_fd = -1 if str(path) == ":memory:" else _lock(self.path)
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
@@ -119,8 +128,23 @@ class CrawlState:
             raise ConfigError(f"cannot use state file {self.path}: {error}") from error
 
     def close(self) -> None:
-        self.db.close()
-        self._unlock()
+        try:
+            self.flush()
+        finally:
+            self.db.close()
+            self._unlock()
+
+    @_guarded
+    def flush(self) -> None:
+        """Commit the marks of the current batch."""
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self._batched = 0
+
+    def _begin(self) -> None:
+        """Start a transaction of its own (the current batch of marks committed first)."""
+        self.flush()
+        self.db.execute("BEGIN")
 
     def _unlock(self) -> None:
         if self._lock_fd >= 0:
@@ -138,6 +162,7 @@ class CrawlState:
 
     @_guarded
     def set_setting(self, key: str, value: str) -> None:
+        self.flush()
         self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                         (key, value))
 
@@ -145,7 +170,7 @@ class CrawlState:
     def add(self, entries: Iterable[tuple[str, str | None, str]]) -> int:
         """Add (url, item, origin) rows not yet known; returns how many were new."""
         before = self.db.total_changes
-        self.db.execute("BEGIN")
+        self._begin()
         self.db.executemany("INSERT OR IGNORE INTO urls (url, item, origin) VALUES (?, ?, ?)",
                             entries)
         self.db.execute("COMMIT")
@@ -154,7 +179,7 @@ class CrawlState:
     @_guarded
     def put_payloads(self, rows: Iterable[tuple[str, bytes, str, str]]) -> None:
         """Keep (url, body, source URL, fetched_at ISO) for URLs, replacing older ones."""
-        self.db.execute("BEGIN")
+        self._begin()
         self.db.executemany("INSERT OR REPLACE INTO payloads (url, body, source, fetched_at) "
                             "VALUES (?, ?, ?, ?)", rows)
         self.db.execute("COMMIT")
@@ -171,6 +196,9 @@ class CrawlState:
              last_modified: str | None = None, sha256: str | None = None) -> None:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN")
+            self._batched, self._batch_started = 0, time.monotonic()
         self.db.execute(
             "UPDATE urls SET status = ?, reason = ?, attempts = attempts + ?, http_status = ?,"
             " etag = COALESCE(?, etag), last_modified = COALESCE(?, last_modified),"
@@ -178,6 +206,9 @@ class CrawlState:
             (status, reason, attempts, http_status, etag, last_modified, sha256,
              datetime.now(UTC).isoformat(), url),
         )
+        self._batched += 1
+        if self._batched >= MARK_BATCH or time.monotonic() - self._batch_started >= MARK_SECONDS:
+            self.flush()
 
     @_guarded
     def reconcile(self, written: Collection[str], legacy: Collection[str] = ()) -> tuple[int, int]:
@@ -187,7 +218,7 @@ class CrawlState:
         state's own key); ``legacy``: canonical URLs of records written before that field
         existed, matched to the item. Returns (marked done, put back)."""
         done = lost = 0
-        self.db.execute("BEGIN")
+        self._begin()
         for url, item, status in self.db.execute("SELECT url, item, status FROM urls").fetchall():
             present = url in written or (item or url) in legacy
             if present and status != "done":
@@ -207,6 +238,7 @@ class CrawlState:
         found = self.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
                                 "name = 'document_links'").fetchone() is not None
         if not found and create:
+            self.flush()
             self.db.executescript(DOCUMENTS_SCHEMA)
             found = True
         self._has_documents = found
@@ -220,7 +252,7 @@ class CrawlState:
         if not rows:
             return
         self._documents_tables()
-        self.db.execute("BEGIN")
+        self._begin()
         self.db.executemany("INSERT OR IGNORE INTO documents (url, type, link_text) "
                             "VALUES (?, ?, ?)", rows)
         self.db.executemany("INSERT OR IGNORE INTO document_links (document, article) "
@@ -248,6 +280,7 @@ class CrawlState:
                       sha256: str | None = None) -> None:
         if status not in STATUSES:
             raise ValueError(f"unknown status {status!r}")
+        self.flush()
         self.db.execute(
             "UPDATE documents SET status = ?, reason = ?, attempts = attempts + ?, "
             "http_status = ?, sha256 = COALESCE(?, sha256), updated_at = ? WHERE url = ?",
@@ -276,7 +309,7 @@ class CrawlState:
         done = lost = 0
         if not self._documents_tables(create=False):
             return done, lost
-        self.db.execute("BEGIN")
+        self._begin()
         for url, status in self.db.execute("SELECT url, status FROM documents").fetchall():
             if url in written and status != "done":
                 self.db.execute("UPDATE documents SET status = 'done', reason = NULL "
@@ -314,7 +347,7 @@ class CrawlState:
     @_guarded
     def reset_urls(self, urls: Iterable[str]) -> None:
         """Put these URLs back to pending (items changed since they were done)."""
-        self.db.execute("BEGIN")
+        self._begin()
         self.db.executemany("UPDATE urls SET status = 'pending' WHERE url = ?",
                             ((url,) for url in urls))
         self.db.execute("COMMIT")
@@ -322,6 +355,7 @@ class CrawlState:
     @_guarded
     def reset(self, statuses: Iterable[str]) -> None:
         """Put URLs with these statuses back to pending (for a refresh or a retry)."""
+        self.flush()
         for status in statuses:
             self.db.execute("UPDATE urls SET status = 'pending' WHERE status = ?", (status,))
 
