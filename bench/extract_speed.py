@@ -3,9 +3,12 @@
     python bench/extract_speed.py [--repeat 5] [--workers] [--dask] [--copies 10] [--json PATH]
 
 Times, in one run and one process, `scraper.extract` (every field of the record) and
-`trafilatura.bare_extraction` with default settings, page by page, on two corpora: the CEMR
-pages of the bundled demo archive (scraper/demo/archives/cemr/site, 245 pages) and the public
-article-extraction benchmark (../shared/bench, 181 pages). Pages/s is pages divided by the
+`trafilatura.bare_extraction` with default settings, page by page, on six corpora: the CEMR
+pages of the bundled demo archive (scraper/demo/archives/cemr/site, 245 pages, table
+layout), the same items written by four other templates (``make_demo.py --markup``: br
+lines, HTML5 with JSON-LD, a generic CMS theme, nested tables with <font>), and the public
+article-extraction benchmark (../shared/bench, 181 pages); then the five CEMR markups
+together and the total. Pages/s is pages divided by the
 best pass; the two extractors' passes alternate, so a busier stretch of the machine's time
 falls on both alike, and each pass starts with the page caches empty (see best_passes).
 `--workers` also crawls the demo into a WARC file, writes its pages `--copies` times over
@@ -42,10 +45,22 @@ from scraper.crawl.warc import WarcPageWriter, read_warc_pages  # noqa: E402
 Pages = list[tuple[str, str]]
 
 
-def cemr_pages() -> Pages:
-    site = ROOT / "scraper" / "demo" / "archives" / "cemr" / "site"
+def cemr_pages(site: Path = ROOT / "scraper" / "demo" / "archives" / "cemr" / "site") -> Pages:
     return [(path.read_text("utf-8"), f"https://ccre.org/{path.parts[-4]}/actualites/view/"
              f"{path.stem}") for path in sorted(site.glob("*/actualites/view/*.html"))]
+
+
+MARKUPS = ("br", "html5", "cms", "nested")
+"""The demo's items written by other templates (fixtures/demo/make_demo.py --markup)."""
+
+
+def markup_pages(markup: str, folder: Path) -> Pages:
+    """The demo's item pages in ``markup`` (generated into ``folder``)."""
+    out = folder / f"markup-{markup}"
+    subprocess.run([sys.executable, str(ROOT / "fixtures" / "demo" / "make_demo.py"),
+                    "--markup", markup, "--out", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return cemr_pages(out / "site")
 
 
 def benchmark_pages() -> Pages:
@@ -192,8 +207,16 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, scraper "
           f"{scraper.__name__} from {Path(scraper.__file__).parent}, trafilatura "
           f"{trafilatura.__version__}; single core, best of {arguments.repeat}")
-    print(f"{'corpus':<12}{'pages':>6}{'ours p/s':>10}{'trafilatura p/s':>17}{'ratio':>8}")
-    for name, loader in (("cemr-demo", cemr_pages), ("benchmark", benchmark_pages)):
+    print(f"{'corpus':<14}{'pages':>6}{'ours p/s':>10}{'trafilatura p/s':>17}{'ratio':>8}")
+    markups = tempfile.TemporaryDirectory()
+    loaders: list[tuple[str, Callable[[], Pages]]] = [("cemr-table", cemr_pages)]
+    loaders += [(f"cemr-{markup}", lambda markup=markup: markup_pages(markup,
+                                                                       Path(markups.name)))
+                for markup in MARKUPS]
+    loaders.append(("benchmark", benchmark_pages))
+    totals = {"pages": 0, "ours": 0.0, "peer": 0.0, "cemr_pages": 0, "cemr_ours": 0.0,
+              "cemr_peer": 0.0}
+    for name, loader in loaders:
         pages = loader()
         if not pages:
             print(f"{name:<12}  (no pages found)")
@@ -204,8 +227,24 @@ def main() -> int:
         row = {"pages": len(pages), "ours_pages_per_s": len(pages) / ours,
                "trafilatura_pages_per_s": len(pages) / peer, "ratio": peer / ours}
         figures[name] = row
-        print(f"{name:<12}{len(pages):>6}{row['ours_pages_per_s']:>10.1f}"
+        print(f"{name:<14}{len(pages):>6}{row['ours_pages_per_s']:>10.1f}"
               f"{row['trafilatura_pages_per_s']:>17.1f}{row['ratio']:>8.2f}")
+        totals["pages"] += len(pages)
+        totals["ours"] += ours
+        totals["peer"] += peer
+        if name.startswith("cemr-"):
+            totals["cemr_pages"] += len(pages)
+            totals["cemr_ours"] += ours
+            totals["cemr_peer"] += peer
+    markups.cleanup()
+    for name, count, ours, peer in (
+            ("cemr (all 5)", totals["cemr_pages"], totals["cemr_ours"], totals["cemr_peer"]),
+            ("total", totals["pages"], totals["ours"], totals["peer"])):
+        if ours:
+            figures[name] = {"pages": count, "ours_pages_per_s": count / ours,
+                             "trafilatura_pages_per_s": count / peer, "ratio": peer / ours}
+            print(f"{name:<14}{count:>6.0f}{count / ours:>10.1f}{count / peer:>17.1f}"
+                  f"{peer / ours:>8.2f}")
     with tempfile.TemporaryDirectory() as folder:
         if arguments.workers:
             rows = scaling(arguments.repeat, Path(folder), arguments.copies)

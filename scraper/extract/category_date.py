@@ -85,7 +85,10 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
         return Layout(anchor=None, category_line=None, title=None, body=())
     following = [block for block in blocks[anchor + 1 :] if block.is_content]
     title: int | None = None
-    if following and (category_line is not None or following[0].kind in HEADING_TAGS):
+    above = _heading_above(blocks, category_line)
+    if above is not None and following and following[0].kind not in HEADING_TAGS:
+        title = above  # a CMS writes the headline first, then its date line
+    elif following and (category_line is not None or following[0].kind in HEADING_TAGS):
         title = following[0].position
         following = following[1:]
     if not following:
@@ -113,6 +116,17 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
                   body=tuple(body), removed=tuple(removed))
 
 
+def _heading_above(blocks: tuple[Block, ...], line: int | None) -> int | None:
+    """The heading standing right above the category-date line (the nearest kept line),
+    when it is content: the article's headline on a page that dates it below."""
+    if line is None:
+        return None
+    for block in reversed(blocks[:line]):
+        if block.is_kept:
+            return block.position if block.is_content and block.kind in HEADING_TAGS else None
+    return None
+
+
 def _content_chars(blocks: tuple[Block, ...]) -> int:
     return sum(len(block.text) for block in blocks if block.is_content)
 
@@ -125,6 +139,8 @@ def theme_line(document: Document, layout: Layout, profile: SiteProfile) -> Bloc
     for block in reversed(document.blocks[max(0, layout.category_line - 4) : layout.category_line]):
         if not block.is_kept:
             continue
+        if block.position == layout.title:
+            return None  # the headline above the date line: no theme line there
         if _is_trail(block, profile) or block.text.rstrip().endswith(("/", ">")):
             return None
         if set(re.findall(r"\w+", block.text.casefold())) <= pager_words:
