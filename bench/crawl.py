@@ -303,10 +303,12 @@ def _count_lines(path: Path) -> int:
         return sum(1 for line in handle if line.strip())
 
 
-def generate(items: int, folder: Path) -> tuple[Path, int, int]:
-    """A dense, bilingual mirror of ``items`` items without Crawl-delay: (site, first, last)."""
+def generate(items: int, folder: Path, markup: str = "table") -> tuple[Path, int, int]:
+    """A dense, bilingual mirror of ``items`` items without Crawl-delay, item pages in
+    ``markup`` (make_demo.py --markup: "mix" writes each item in the next template in
+    turn): (site, first, last)."""
     subprocess.run([sys.executable, str(GENERATOR), "--items", str(items), "--dense",
-                    "--bilingual", "--no-crawl-delay", "--out", str(folder)],
+                    "--bilingual", "--no-crawl-delay", "--markup", markup, "--out", str(folder)],
                    check=True, stdout=subprocess.DEVNULL)
     numbers = [int(entry["id"]) for entry in
                json.loads((folder / "items.json").read_text("utf-8"))]
@@ -409,7 +411,8 @@ def benchmark(arguments: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="scraper-bench-") as temporary:
         work = Path(temporary)
         _progress(f"generating a mirror of {arguments.items:,} items")
-        site, first, last = generate(arguments.items, work / f"archive-{arguments.items}")
+        site, first, last = generate(arguments.items, work / f"archive-{arguments.items}",
+                                     arguments.markup)
         with MirrorProcess(site) as mirror:
             _progress(f"serving {site} at {mirror.base_url} (separate process)")
             for repeat in range(arguments.repeat):
@@ -430,7 +433,8 @@ def benchmark(arguments: argparse.Namespace) -> int:
                     results.setdefault(f"scrapy-{mode}", []).append(run)
         if arguments.large:
             _progress(f"generating a mirror of {arguments.large:,} items")
-            site, first, last = generate(arguments.large, work / f"archive-{arguments.large}")
+            site, first, last = generate(arguments.large, work / f"archive-{arguments.large}",
+                                         arguments.markup)
             with MirrorProcess(site) as mirror:
                 output = work / f"ours-{arguments.large}.jsonl"
                 _progress(f"ours at {arguments.large:,} items")
@@ -440,7 +444,8 @@ def benchmark(arguments: argparse.Namespace) -> int:
                 results.setdefault("ours-large", []).append(run)
     rows = [summarise(runs) for runs in results.values()]
     print(f"crawl benchmark: {arguments.items:,} items (ids dense, EN + FR: "
-          f"{2 * arguments.items:,} item pages), concurrency {concurrency}, delay 0, "
+          f"{2 * arguments.items:,} item pages, markup {arguments.markup}), concurrency "
+          f"{concurrency}, delay 0, "
           f"no Crawl-delay, loopback mirror in its own process; "
           f"{arguments.repeat} run(s) each, medians (peak RSS: max)")
     print(f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
@@ -500,6 +505,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=8,
                         help="requests in flight, both crawlers (default 8)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per crawler (default 1)")
+    parser.add_argument("--markup", default="mix",
+                        choices=("mix", "table", "br", "html5", "cms", "nested"),
+                        help="how the mirror's item pages are written (default mix: the five "
+                        "templates of make_demo.py --markup in turn)")
     parser.add_argument("--skip-scrapy", action="store_true", help="measure ours only")
     parser.add_argument("--json", type=Path, help="also write every run to this JSON file")
     arguments = parser.parse_args(argv)
