@@ -26,10 +26,11 @@ FIGURE_LEVELS = 3
 """Levels above an image searched for the figure that holds its caption."""
 
 _NOT_CONTENT = re.compile(
-    r"logo|icon|avatar|gravatar|sprite|pixel|spacer|blank|badge|emoji|button|share|"
-    r"social|facebook|twitter|linkedin|instagram|youtube|whatsapp|rss|feed|banner|flag|"
-    r"tracking|counter", re.IGNORECASE)
-"""Words of an image's file name or whole alt text that say it is not the article's."""
+    r"logo|icon|avatar|gravatar|sprite|pixel|spacer|badge|emoji|button|facebook|twitter|"
+    r"linkedin|instagram|youtube|whatsapp|tracking", re.IGNORECASE)
+"""Words of an image's file name or whole alt text that say it is not the article's (not
+"social" or "share": a photo of social housing is content; share buttons sit in furniture
+or in an element named so)."""
 _NOT_CONTENT_HOLDER = re.compile(
     r"logo|icon|avatar|share|sharing|social|related|recommend|author|widget|sidebar|"
     r"footer|advert|(?:^|[\s_-])ads?(?:$|[\s_-])|banner|menu|navigation", re.IGNORECASE)
