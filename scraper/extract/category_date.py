@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from scraper.document import Block, Document, Removal
-from scraper.extract.links import document_type
+from scraper.extract.links import links_files
 from scraper.extract.body import HEADING_TAGS, MAX_LINK_DENSITY, MAX_THEME_WORDS, TRAIL_MARKS
 from scraper.caches import page_cache
 from scraper.profiles import CompiledSite, SiteProfile
@@ -111,16 +111,11 @@ def find_layout(document: Document, profile: SiteProfile) -> Layout:
             removed.append(Removal(text=block.text, reason=block.furniture))
     # Link lists after the last paragraph ("Read more", related items) are navigation.
     while body and blocks[body[-1]].link_density > MAX_LINK_DENSITY and len(body) > 1 and \
-            not _links_files(blocks[body[-1]]):
+            not links_files(blocks[body[-1]]):
         dropped = blocks[body.pop()]
         removed.append(Removal(text=dropped.text, reason="navigation"))
     return Layout(anchor=anchor, category_line=category_line, title=title,
                   body=tuple(body), removed=tuple(removed))
-
-
-def _links_files(block: Block) -> bool:
-    """A line whose links all point to files: the article's document, not a link list."""
-    return bool(block.links) and all(document_type(link.href) for link in block.links)
 
 
 def _heading_above(blocks: tuple[Block, ...], line: int | None) -> int | None:

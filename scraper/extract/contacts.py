@@ -113,11 +113,14 @@ def _classify(block: Block) -> _Line:
                 return _Line("text")  # "Tel. Aviv..." is no phone line
             return _Line("phone", value.rstrip(" .;,"))
         return _Line("other", value)
-    if len(text) <= 80 and " " not in text.strip() and decode_email(text):
-        return _Line("email", decode_email(text) or "")
-    if block.anchors and _mail_address(block) and len(text) <= 80 and \
-            block.text.count(" ") <= 3:
-        return _Line("email", _mail_address(block) or "")
+    if len(text) <= 80 and " " not in text:
+        address = decode_email(text)
+        if address is not None:
+            return _Line("email", address)
+    if block.anchors and len(text) <= 80 and text.count(" ") <= 3:
+        address = _mail_address(block)
+        if address is not None:
+            return _Line("email", address)
     if _PHONE.match(text) and len(_DIGITS.findall(text)) >= 6:
         return _Line("phone", text)
     return _Line("text")
@@ -182,38 +185,18 @@ def _read_head(blocks: Sequence[Block], lines: list[_Line], first: int,
         before.append(at)
         at -= 1
     before.reverse()
-    texts = [blocks[at].text.strip() for at in before if lines[at].kind == "text"]
-    has_title = any(lines[at].kind == "title" for at in before)
-    name = role = None
-    if texts:
-        name_at = next((position for position, text in enumerate(texts)
-                        if is_name(text.split(",")[0])), None)
-        if name_at is not None:
-            first_text = texts[name_at]
-            if "," in first_text:
-                name, _, rest = first_text.partition(",")
-                role = rest.strip() or None
-            else:
-                name = first_text
-            following = texts[name_at + 1:]
-            if role is None and following:
-                role = " ".join(following)
-            drop = name_at  # lines above the name that are no title are not the block's
-            kept_text = 0
-            members = []
-            for at in before:
-                if lines[at].kind == "text":
-                    if kept_text >= drop:
-                        members.append(at)
-                    kept_text += 1
-                else:
-                    members.append(at)
-            return members, name.strip(), role
-    if has_title:
-        members = [at for at in before if lines[at].kind == "title" or at > before[0]]
-        role = " ".join(texts) or None
-        return members, None, role
-    return None
+    title = before[:1] if before and lines[before[0]].kind == "title" else []
+    texts = before[len(title):]
+    name_at = next((position for position, at in enumerate(texts)
+                    if is_name(blocks[at].text.strip().split(",")[0])), None)
+    if name_at is None:  # a title alone: what follows it is a role, if anything
+        return (before, None, " ".join(blocks[at].text.strip() for at in texts) or None) \
+            if title else None
+    # Lines above the name that are no title are not the block's.
+    name, _, rest = blocks[texts[name_at]].text.strip().partition(",")
+    role = rest.strip() or " ".join(blocks[at].text.strip()
+                                    for at in texts[name_at + 1:]) or None
+    return title + texts[name_at:], name.strip(), role
 
 
 def take_contacts(blocks: list[Block], removed: list[Removal]) -> tuple[list[Block],

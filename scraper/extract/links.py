@@ -48,6 +48,12 @@ def document_type(url: str) -> str | None:
     return extension if extension in DOCUMENT_TYPES else None
 
 
+def links_files(block: Block) -> bool:
+    """A line whose links all point to files ("Read full position paper" on a .pdf): the
+    article's own document, never a menu or a list of other items."""
+    return bool(block.links) and all(document_type(link.href) for link in block.links)
+
+
 def _host(url: str) -> str:
     host = (urlsplit(url).hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
@@ -131,27 +137,18 @@ def attachment_box(document: Document, body: Sequence[Block]) -> list[Block]:
             continue
         if block.furniture is not None:
             break
-        links = block.links
-        if links and all(document_type(link.href) for link in links) and \
-                block.link_chars >= MIN_BOX_LINK_SHARE * len(block.text):
+        if links_files(block) and block.link_chars >= MIN_BOX_LINK_SHARE * len(block.text):
             found.append(block)
             continue
         if not found and not titled and (
                 block.text.casefold().strip(" :") in _box_titles()
-                or (len(block.text.split()) <= MAX_BOX_TITLE_WORDS and not links
-                    and _next_is_file(blocks, position))):
+                or (len(block.text.split()) <= MAX_BOX_TITLE_WORDS and not block.links
+                    and position < len(blocks) and links_files(blocks[position]))):
             titled = True
             continue
         break
     return found
 
 
-def _next_is_file(blocks: Sequence[Block], position: int) -> bool:
-    if position >= len(blocks):
-        return False
-    links = blocks[position].links
-    return bool(links) and all(document_type(link.href) for link in links)
-
-
 __all__ = ["DOCUMENT_TYPES", "attachment_box", "body_links", "document_type",
-           "is_share_link", "link_kind", "linked_documents", "site_hosts"]
+           "is_share_link", "link_kind", "linked_documents", "links_files", "site_hosts"]

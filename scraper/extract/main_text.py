@@ -38,7 +38,7 @@ from scraper.caches import page_cache
 from scraper.lexicons import load_common_words
 from scraper.document import Block, Document, Removal
 from scraper.extract.contacts import take_contacts
-from scraper.extract.links import document_type
+from scraper.extract.links import links_files
 from scraper.records import Contact
 
 SHORT = 20
@@ -362,7 +362,7 @@ def _filter(candidates: list[tuple[Block, float]], bad: list[bool],
             reason = "boilerplate"
         elif block.link_density > MAX_LINK_DENSITY and (
                 len(block.text) < LONG_LINKED or block.link_density > MAX_LONG_LINK_DENSITY
-        ) and not _is_url(block.text) and not _links_files(block):
+        ) and not _is_url(block.text) and not links_files(block):
             reason = "navigation"
         if reason is None:
             kept.append(block)
@@ -371,12 +371,6 @@ def _filter(candidates: list[tuple[Block, float]], bad: list[bool],
     kept, contacts = take_contacts(kept, removed)
     main = _trim(kept, removed)
     return MainText(main.blocks, main.removed, tuple(contacts)) if contacts else main
-
-
-def _links_files(block: Block) -> bool:
-    """A line whose links all point to files ("Read full position paper" on a .pdf): the
-    article's own document, not a menu."""
-    return bool(block.links) and all(document_type(link.href) for link in block.links)
 
 
 def _is_url(text: str) -> bool:

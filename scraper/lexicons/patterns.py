@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from scraper.lexicons import load_lexicon
@@ -33,15 +33,21 @@ def capital_class(also: str = "") -> str:
 @functools.cache
 def _capital_ranges() -> str:
     """The capital letters of the Basic Multilingual Plane as regex ranges (read once)."""
-    ranges: list[tuple[int, int]] = []
-    for code in [code for code, char in enumerate(map(chr, range(_LAST_BMP + 1)))
-                 if char.isupper()]:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
+    return _ranges([code for code, char in enumerate(map(chr, range(_LAST_BMP + 1)))
+                    if char.isupper()], lambda code: re.escape(chr(code)))
+
+
+def _ranges(codes: list[int], write: Callable[[int], str]) -> str:
+    """Sorted code points as the inside of a regex character class: runs as ranges
+    ("A-Z"), each end written by ``write``."""
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
         else:
-            ranges.append((code, code))
-    return "".join(re.escape(chr(first)) + ("" if first == last else "-" + re.escape(chr(last)))
-                   for first, last in ranges)
+            runs.append((code, code))
+    return "".join(write(first) if first == last else f"{write(first)}-{write(last)}"
+                   for first, last in runs)
 
 
 @functools.cache
@@ -116,14 +122,7 @@ def initial_class(words: Iterable[Sequence[str]]) -> str:
     # Written as the ASCII characters it does not hold: the same set as "[Aa\\x80-\\U0010ffff]",
     # compiled in a fiftieth of the time (re builds no map of the non-ASCII planes) and
     # scanned faster.
-    ranges: list[tuple[int, int]] = []
-    for code in others:
-        if ranges and ranges[-1][1] == code - 1:
-            ranges[-1] = (ranges[-1][0], code)
-        else:
-            ranges.append((code, code))
-    return "[^" + "".join(f"\\x{first:02x}" if first == last else f"\\x{first:02x}-\\x{last:02x}"
-                          for first, last in ranges) + "]"
+    return "[^" + _ranges(others, lambda code: f"\\x{code:02x}") + "]"
 
 
 def after_initial(words: Iterable[Sequence[str]], *, ahead: bool = False) -> str:
